@@ -1,0 +1,355 @@
+//! The glue behind [`export_plugin!`](crate::export_plugin): generic `extern "C"` functions that
+//! adapt a [`Strategy`] to the [`StrategyVTable`]. This module and the macro hold all the
+//! `unsafe` a plugin needs; strategy authors never see it.
+//!
+//! Every entry point catches panics: unwinding across `extern "C"` would abort the engine, so a
+//! panic becomes an error status and a message the engine reports with the strategy's name.
+
+use std::any::Any;
+use std::ffi::c_void;
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::abi::{
+    Classifiers, HistoryView, MatchInfo, MessageBuf, PluginHeader, RStr, StrategyDescriptor,
+    StrategyVTable,
+    DECIDE_ERROR, STATUS_ERROR, STATUS_OK, USES_GAME, USES_LENGTH,
+};
+use crate::{History, MatchContext, Move, Rng, Strategy};
+
+/// Names accepted in the macro's `makes_use_of: [...]` list.
+#[allow(non_upper_case_globals)]
+pub mod uses {
+    pub const length: u32 = super::USES_LENGTH;
+    pub const game: u32 = super::USES_GAME;
+}
+
+/// A header in a `static`. Raw pointers are not `Sync`, so the wrapper asserts it.
+#[repr(transparent)]
+pub struct StaticHeader(pub PluginHeader);
+
+// SAFETY: a `StaticHeader` is only ever built by `export_plugin!` from `'static` string literals
+// and a `'static` descriptor table whose vtables are `'static` consts; nothing behind these
+// pointers is ever mutated, so sharing them between threads is sound.
+unsafe impl Sync for StaticHeader {}
+
+/// The heap object behind an instance pointer.
+struct Instance<S> {
+    strategy: S,
+    /// Message of the last failure, for `last_error`.
+    error: String,
+}
+
+/// The vtable of strategy type `S`.
+pub struct Glue<S>(PhantomData<S>);
+
+impl<S: Strategy> Glue<S> {
+    pub const VTABLE: StrategyVTable = StrategyVTable {
+        create: create::<S>,
+        destroy: destroy::<S>,
+        classifiers: classifiers::<S>,
+        reset: reset::<S>,
+        decide: decide::<S>,
+        last_error: last_error::<S>,
+    };
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_string()
+    }
+}
+
+/// Copies `msg` into the engine's buffer, truncating at a character boundary.
+fn write_message(err: *mut MessageBuf, msg: &str) {
+    if err.is_null() {
+        return;
+    }
+    // SAFETY: the engine passes either null (checked above) or a pointer to a live MessageBuf
+    // whose `ptr` is valid for `cap` writable bytes, for the duration of this call.
+    unsafe {
+        let buf = &mut *err;
+        let mut n = msg.len().min(buf.cap);
+        while !msg.is_char_boundary(n) {
+            n -= 1;
+        }
+        if n > 0 {
+            std::ptr::copy_nonoverlapping(msg.as_ptr(), buf.ptr, n);
+        }
+        buf.len = n;
+    }
+}
+
+unsafe extern "C" fn create<S: Strategy>(
+    params: RStr,
+    out: *mut *mut c_void,
+    err: *mut MessageBuf,
+) -> u32 {
+    // SAFETY: the engine passes a pointer/length pair valid for reads for this call.
+    let bytes = unsafe { slice_or_empty(params.ptr, params.len) };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        write_message(err, "parameters are not valid UTF-8");
+        return STATUS_ERROR;
+    };
+    match catch_unwind(|| S::create(text)) {
+        Ok(Ok(strategy)) => {
+            let instance = Box::new(Instance {
+                strategy,
+                error: String::new(),
+            });
+            // SAFETY: `out` is a valid, writable pointer provided by the engine.
+            unsafe { *out = Box::into_raw(instance).cast() };
+            STATUS_OK
+        }
+        Ok(Err(msg)) => {
+            write_message(err, &msg);
+            STATUS_ERROR
+        }
+        Err(payload) => {
+            write_message(
+                err,
+                &format!("panicked while creating: {}", panic_message(&*payload)),
+            );
+            STATUS_ERROR
+        }
+    }
+}
+
+unsafe extern "C" fn destroy<S: Strategy>(instance: *mut c_void) {
+    if instance.is_null() {
+        return;
+    }
+    // SAFETY: `instance` came from `create::<S>` (Box::into_raw of an Instance<S>) and the
+    // engine destroys each instance exactly once.
+    let boxed = unsafe { Box::from_raw(instance.cast::<Instance<S>>()) };
+    // A panicking Drop must not unwind into the engine.
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(boxed)));
+}
+
+unsafe extern "C" fn classifiers<S: Strategy>(instance: *const c_void, out: *mut Classifiers) {
+    // SAFETY: `instance` is a live Instance<S> from `create::<S>`, not used mutably elsewhere
+    // during this call; `out` is a valid pointer to an initialised Classifiers.
+    let (instance, out) = unsafe { (&*instance.cast::<Instance<S>>(), &mut *out) };
+    if let Ok(Some(c)) = catch_unwind(AssertUnwindSafe(|| instance.strategy.classifiers())) {
+        *out = c;
+    }
+}
+
+unsafe extern "C" fn reset<S: Strategy>(
+    instance: *mut c_void,
+    info: *const MatchInfo,
+    err: *mut MessageBuf,
+) -> u32 {
+    // SAFETY: `instance` is a live Instance<S> owned exclusively by the calling engine thread;
+    // `info` points to a valid MatchInfo for this call.
+    let (instance, info) = unsafe { (&mut *instance.cast::<Instance<S>>(), &*info) };
+    let ctx = MatchContext::from_info(info);
+    match catch_unwind(AssertUnwindSafe(|| instance.strategy.reset(&ctx))) {
+        Ok(()) => {
+            instance.error.clear();
+            STATUS_OK
+        }
+        Err(payload) => {
+            instance.error = format!("panicked in reset: {}", panic_message(&*payload));
+            write_message(err, &instance.error);
+            STATUS_ERROR
+        }
+    }
+}
+
+/// # Safety
+/// `ptr` must be valid for `len` reads (it may be null or dangling only when `len` is 0).
+unsafe fn slice_or_empty<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
+    if len == 0 {
+        &[]
+    } else {
+        // SAFETY: upheld by the caller.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+}
+
+unsafe extern "C" fn decide<S: Strategy>(
+    instance: *mut c_void,
+    history: *const HistoryView,
+    rng: *mut Rng,
+) -> u8 {
+    // SAFETY: the engine passes a live Instance<S> it owns exclusively, a valid HistoryView whose
+    // arrays hold `len` bytes each, every byte 0 or 1 (the ABI invariant, so they are valid
+    // `Move`s, a `#[repr(u8)]` enum with exactly those discriminants), and its own generator
+    // state, all valid for this call and not aliased mutably elsewhere.
+    let (instance, view, rng) = unsafe { (&mut *instance.cast::<Instance<S>>(), &*history, &mut *rng) };
+    // SAFETY: see above; the arrays are valid for `len` reads.
+    let (own, opponent) = unsafe {
+        (
+            slice_or_empty(view.own.cast::<Move>(), view.len),
+            slice_or_empty(view.opponent.cast::<Move>(), view.len),
+        )
+    };
+    let history = History::with_counts(own, opponent, view.own_defections, view.opponent_defections);
+    match catch_unwind(AssertUnwindSafe(|| instance.strategy.decide(&history, rng))) {
+        Ok(m) => m as u8,
+        Err(payload) => {
+            instance.error = format!("panicked on turn {}: {}", view.len + 1, panic_message(&*payload));
+            DECIDE_ERROR
+        }
+    }
+}
+
+unsafe extern "C" fn last_error<S: Strategy>(instance: *const c_void, err: *mut MessageBuf) {
+    // SAFETY: `instance` is a live Instance<S> from `create::<S>`.
+    let instance = unsafe { &*instance.cast::<Instance<S>>() };
+    write_message(err, &instance.error);
+}
+
+/// A descriptor with no strategy behind it: the filler `concat` starts from.
+const EMPTY: StrategyDescriptor = StrategyDescriptor {
+    name: RStr::from_static(""),
+    description: RStr::from_static(""),
+    default_params: RStr::from_static(""),
+    classifiers: Classifiers::new(None, false, 0),
+    vtable: std::ptr::null(),
+};
+
+/// Total length of several descriptor lists (for the array type `concat` fills).
+pub const fn total_len(parts: &[&[StrategyDescriptor]]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        n += parts[i].len();
+        i += 1;
+    }
+    n
+}
+
+/// Joins several descriptor lists into one array at compile time, so each family module of a
+/// large plugin can keep its own list.
+pub const fn concat<const N: usize>(parts: &[&[StrategyDescriptor]]) -> [StrategyDescriptor; N] {
+    let mut out = [EMPTY; N];
+    let mut k = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            out[k] = parts[i][j];
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(k == N, "descriptor count mismatch");
+    out
+}
+
+/// Builds a `&'static [StrategyDescriptor]` from a list of strategy entries, for
+/// [`export_plugin!`](crate::export_plugin)'s `families:` form. Each entry names a type that
+/// implements [`Strategy`] and its display name, description, default parameters (RON) and
+/// classifiers. List a type several times to export presets.
+///
+/// ```
+/// # use vertrouwen_plugins_api::{strategy_exports, abi::StrategyDescriptor, Strategy, History, MatchContext, Move, Rng};
+/// # pub struct Cycle;
+/// # impl Strategy for Cycle {
+/// #     fn create(_: &str) -> Result<Self, String> { Ok(Cycle) }
+/// #     fn reset(&mut self, _: &MatchContext) {}
+/// #     fn decide(&mut self, h: &History<'_>, _: &mut Rng) -> Move { Move::defect_if(h.len() % 3 == 2) }
+/// # }
+/// pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
+///     Cycle {
+///         name: "Cycler CCD",
+///         description: "Plays C, C, D over and over.",
+///         params: "(cycle: \"CCD\")",
+///         memory_depth: Some(2),
+///         stochastic: false,
+///         makes_use_of: [],
+///     },
+/// ];
+/// assert_eq!(EXPORTS.len(), 1);
+/// ```
+#[macro_export]
+macro_rules! strategy_exports {
+    (
+        $(
+            $ty:ty {
+                name: $name:expr,
+                description: $description:expr,
+                params: $params:expr,
+                memory_depth: $memory:expr,
+                stochastic: $stochastic:expr,
+                makes_use_of: [$($uses:ident),* $(,)?] $(,)?
+            }
+        ),* $(,)?
+    ) => {
+        &[
+            $(
+                $crate::abi::StrategyDescriptor {
+                    name: $crate::abi::RStr::from_static($name),
+                    description: $crate::abi::RStr::from_static($description),
+                    default_params: $crate::abi::RStr::from_static($params),
+                    classifiers: $crate::abi::Classifiers::new(
+                        $memory,
+                        $stochastic,
+                        0 $(| $crate::export::uses::$uses)*,
+                    ),
+                    vtable: &$crate::export::Glue::<$ty>::VTABLE,
+                }
+            ),*
+        ]
+    };
+}
+
+/// Exports strategies from a plugin crate: builds the header and defines both
+/// `pub fn plugin_header() -> &'static PluginHeader` (for linking the crate statically) and the
+/// entry symbol `vertrouwen_plugin_v1` (for loading it as a `cdylib`). Use it once per crate, at
+/// the crate root.
+///
+/// Two forms: `strategies: [ Type { name: .., description: .., params: .., memory_depth: ..,
+/// stochastic: .., makes_use_of: [..] }, .. ]` lists entries directly (see the crate
+/// documentation); `families: [module::EXPORTS, ..]` joins lists made with
+/// [`strategy_exports!`](crate::strategy_exports), for plugins organised in modules.
+/// A type may be listed several times under different names and default parameters: that is
+/// how presets such as "Cycler CCD" are exported.
+#[macro_export]
+macro_rules! export_plugin {
+    (
+        plugin: $plugin:expr,
+        version: $version:expr,
+        strategies: [ $($entries:tt)* ] $(,)?
+    ) => {
+        $crate::export_plugin! {
+            plugin: $plugin,
+            version: $version,
+            families: [ $crate::strategy_exports![ $($entries)* ] ],
+        }
+    };
+    (
+        plugin: $plugin:expr,
+        version: $version:expr,
+        families: [ $($family:expr),* $(,)? ] $(,)?
+    ) => {
+        const __VERTROUWEN_FAMILIES: &[&[$crate::abi::StrategyDescriptor]] = &[ $($family),* ];
+        const __VERTROUWEN_COUNT: usize = $crate::export::total_len(__VERTROUWEN_FAMILIES);
+        const __VERTROUWEN_DESCRIPTORS: &[$crate::abi::StrategyDescriptor; __VERTROUWEN_COUNT] =
+            &$crate::export::concat::<__VERTROUWEN_COUNT>(__VERTROUWEN_FAMILIES);
+
+        static __VERTROUWEN_HEADER: $crate::export::StaticHeader = $crate::export::StaticHeader(
+            $crate::abi::PluginHeader::new($plugin, $version, __VERTROUWEN_DESCRIPTORS),
+        );
+
+        /// This crate's plugin header, for engines that link the crate statically.
+        pub fn plugin_header() -> &'static $crate::abi::PluginHeader {
+            &__VERTROUWEN_HEADER.0
+        }
+
+        /// The ABI v1 entry symbol, resolved by engines that load this crate as a `cdylib`.
+        // SAFETY: the symbol name is unique to this ABI version and the function has the
+        // `EntryFn` signature the engine expects; it only returns a pointer to a static.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn vertrouwen_plugin_v1() -> *const $crate::abi::PluginHeader {
+            &__VERTROUWEN_HEADER.0
+        }
+    };
+}

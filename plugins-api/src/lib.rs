@@ -1,0 +1,55 @@
+//! # vertrouwen-plugins-api: the strategy ABI, version 1
+//!
+//! This crate is the whole contract between the Vertrouwen engine and a strategy plugin.
+//! It has no dependencies and changes rarely, so a plugin built today keeps loading.
+//!
+//! Two layers:
+//! - [`abi`]: the C-shaped types that cross the boundary (`#[repr(C)]` structs and
+//!   `extern "C"` function pointers). Nothing Rust-specific (trait objects, `String`, `Vec`,
+//!   allocator ownership) ever crosses it.
+//! - The authoring layer: the safe [`Strategy`] trait, the borrowed [`History`] view, the
+//!   portable random generator [`Rng`], and [`export_plugin!`], which writes all `unsafe` glue
+//!   so a strategy author writes none.
+//!
+//! ```
+//! use vertrouwen_plugins_api::{export_plugin, History, MatchContext, Move, Rng, Strategy};
+//!
+//! /// Cooperates until the opponent has defected twice in total.
+//! pub struct TwoStrikes;
+//!
+//! impl Strategy for TwoStrikes {
+//!     fn create(_params: &str) -> Result<Self, String> { Ok(TwoStrikes) }
+//!     fn reset(&mut self, _ctx: &MatchContext) {}
+//!     fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+//!         if history.opponent_defections() >= 2 { Move::D } else { Move::C }
+//!     }
+//! }
+//!
+//! export_plugin! {
+//!     plugin: "two-strikes",
+//!     version: "0.1.0",
+//!     strategies: [
+//!         TwoStrikes {
+//!             name: "Two Strikes",
+//!             description: "Cooperates until the opponent has defected twice, then defects forever.",
+//!             params: "()",
+//!             memory_depth: None,
+//!             stochastic: false,
+//!             makes_use_of: [],
+//!         },
+//!     ],
+//! }
+//!
+//! let header = plugin_header();
+//! assert_eq!(header.strategy_count, 1);
+//! ```
+
+pub mod abi;
+mod authoring;
+#[doc(hidden)]
+pub mod export;
+mod rng;
+
+pub use abi::{Classifiers, Payoffs, ABI_MAJOR, ABI_MINOR, ENTRY_SYMBOL};
+pub use authoring::{History, MatchContext, Move, Strategy};
+pub use rng::{derive_seed, splitmix64, Rng};

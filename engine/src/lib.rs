@@ -1,1 +1,30 @@
+//! # vertrouwen-engine
+//!
+//! Games, matches, round-robin tournaments, result statistics, evolutionary dynamics, RON
+//! configuration and plugin loading for the iterated prisoner's dilemma.
+//!
+//! Every strategy, built in or loaded from a shared library, is reached through the same C ABI
+//! of `vertrouwen-plugins-api` ([`loader`] is the only module that touches it), so a submission
+//! and a built-in strategy are played by exactly the same code.
+//!
+//! Determinism: all randomness comes from `vertrouwen_plugins_api::Rng` streams derived from
+//! (master seed, match index), and results are reduced in match order, so the same spec and seed
+//! give byte-identical output for any number of threads.
 
+pub mod config;
+pub mod game;
+pub mod loader;
+pub mod matchup;
+pub mod moran;
+pub mod payoff_matrix;
+pub mod population;
+pub mod registry;
+pub mod replicator;
+pub mod results;
+pub mod tournament;
+
+pub use game::Game;
+pub use loader::{Instance, LoadError, StrategyEntry};
+pub use matchup::{MatchError, MatchLength, MatchSpec};
+pub use registry::{Registry, RegistryError, StrategySource};
+pub use vertrouwen_plugins_api::Move;

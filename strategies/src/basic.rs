@@ -45,6 +45,40 @@ impl Strategy for Alternator {
     }
 }
 
+/// Cooperates, but from the fourth turn on defects whenever the opponent has not defected in
+/// its last ten moves.
+pub struct TrickyCooperator;
+
+impl Strategy for TrickyCooperator {
+    fn create(params: &str) -> Result<Self, String> {
+        params::parse::<()>(params).map(|()| TrickyCooperator)
+    }
+    fn reset(&mut self, _ctx: &MatchContext) {}
+    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+        let opp = history.opponent();
+        // Looking back ten moves at most keeps this O(1) per turn.
+        let recent = &opp[opp.len().saturating_sub(10)..];
+        Move::defect_if(history.len() >= 3 && !recent.contains(&Move::D))
+    }
+}
+
+/// Defects, but cooperates when an opponent that has cooperated at least once has just
+/// defected three times in a row.
+pub struct TrickyDefector;
+
+impl Strategy for TrickyDefector {
+    fn create(params: &str) -> Result<Self, String> {
+        params::parse::<()>(params).map(|()| TrickyDefector)
+    }
+    fn reset(&mut self, _ctx: &MatchContext) {}
+    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+        let opp = history.opponent();
+        let n = opp.len();
+        let three_defections = n >= 3 && opp[n - 3..] == [Move::D, Move::D, Move::D];
+        Move::cooperate_if(history.opponent_cooperations() > 0 && three_defections)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct RandomParams {
@@ -72,7 +106,11 @@ impl Strategy for Random {
     fn classifiers(&self) -> Option<vertrouwen_plugins_api::Classifiers> {
         // Axelrod-Python treats p = 0 and p = 1 as deterministic.
         let stochastic = self.p != 0.0 && self.p != 1.0;
-        Some(vertrouwen_plugins_api::Classifiers::new(Some(0), stochastic, 0))
+        Some(vertrouwen_plugins_api::Classifiers::new(
+            Some(0),
+            stochastic,
+            0,
+        ))
     }
     fn reset(&mut self, _ctx: &MatchContext) {}
     fn decide(&mut self, _history: &History<'_>, rng: &mut Rng) -> Move {
@@ -113,6 +151,22 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
         stochastic: true,
         makes_use_of: [],
     },
+    TrickyCooperator {
+        name: "Tricky Cooperator",
+        description: "Cooperates, but from the fourth turn defects whenever the opponent has not defected in its last ten moves.",
+        params: "()",
+        memory_depth: Some(10),
+        stochastic: false,
+        makes_use_of: [],
+    },
+    TrickyDefector {
+        name: "Tricky Defector",
+        description: "Defects, except that it cooperates after three opponent defections in a row if the opponent has ever cooperated.",
+        params: "()",
+        memory_depth: None,
+        stochastic: false,
+        makes_use_of: [],
+    },
 ];
 
 #[cfg(test)]
@@ -134,6 +188,23 @@ mod tests {
         let opp = [Move::C, Move::C];
         assert_eq!(a.decide(&History::new(&[], &[]), &mut rng), Move::C);
         assert_eq!(a.decide(&History::new(&own, &opp), &mut rng), Move::C);
-        assert_eq!(a.decide(&History::new(&own[..1], &opp[..1]), &mut rng), Move::D);
+        assert_eq!(
+            a.decide(&History::new(&own[..1], &opp[..1]), &mut rng),
+            Move::D
+        );
+    }
+
+    #[test]
+    fn tricky_cooperator_and_defector() {
+        use crate::titfortat::testing::against_sequence;
+        assert_eq!(
+            against_sequence(&mut TrickyCooperator, "CCCCDCCCCCCCCCC", None),
+            "CCCDDCCCCCCCCCC"
+        );
+        assert_eq!(
+            against_sequence(&mut TrickyDefector, "DDDDCDDDD", None),
+            "DDDDDDDDC"
+        );
+        assert!(TrickyDefector::create("(x: 1)").is_err());
     }
 }

@@ -1,1 +1,107 @@
+//! Support for the workspace-level tests: where fixtures and built plugin libraries are.
 
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use vertrouwen_engine::Registry;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A file under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(rel)
+}
+
+/// The shared library built for crate `crate_name` (cargo builds it alongside the test binary
+/// because the tests crate lists it as a dev-dependency).
+pub fn cdylib(crate_name: &str) -> PathBuf {
+    let file = format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        crate_name.replace('-', "_"),
+        std::env::consts::DLL_SUFFIX
+    );
+    let exe = std::env::current_exe().expect("current exe");
+    let deps = exe.parent().expect("deps dir");
+    for dir in [deps, deps.parent().unwrap_or(deps)] {
+        let p = dir.join(&file);
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!(
+        "{file} not found next to {}; build it with `cargo test --workspace` (the README's test command)",
+        exe.display()
+    )
+}
+
+/// A registry with the statically linked built-in library.
+pub fn static_registry() -> Registry {
+    let mut r = Registry::new();
+    r.add_static(vertrouwen_strategies::plugin_header())
+        .expect("built-in library is valid");
+    r
+}
+
+/// A registry with the built-in library loaded from its cdylib, as a plugin.
+pub fn loaded_registry() -> Registry {
+    let mut r = Registry::new();
+    r.load_plugin(&cdylib("vertrouwen-strategies"))
+        .expect("built-in library loads as a plugin");
+    r
+}
+
+/// One strategy of a reference file.
+#[derive(Debug, Deserialize)]
+pub struct RefStrategy {
+    pub name: String,
+    pub class: String,
+    #[serde(default)]
+    pub params: serde_json::Value,
+    pub memory_depth: serde_json::Value,
+    #[serde(default)]
+    pub makes_use_of: Vec<String>,
+}
+
+/// One reference match.
+#[derive(Debug, Deserialize)]
+pub struct RefMatch {
+    pub p1: String,
+    pub p2: String,
+    pub moves1: String,
+    pub moves2: String,
+    pub score1: f64,
+    pub score2: f64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefGame {
+    #[serde(rename = "R")]
+    pub r: f64,
+    #[serde(rename = "S")]
+    pub s: f64,
+    #[serde(rename = "T")]
+    pub t: f64,
+    #[serde(rename = "P")]
+    pub p: f64,
+}
+
+/// A file of reference matches made by `generate_reference_matches.py`.
+#[derive(Debug, Deserialize)]
+pub struct RefFile {
+    pub axelrod_version: String,
+    pub turns: u64,
+    pub game: RefGame,
+    pub strategies: Vec<RefStrategy>,
+    pub matches: Vec<RefMatch>,
+}
+
+/// Reads a reference-match file under `tests/fixtures/axelrod-4.14.0/`.
+pub fn reference_file(name: &str) -> Option<RefFile> {
+    let path = fixture(&format!("axelrod-4.14.0/{name}"));
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}

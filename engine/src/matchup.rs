@@ -1,0 +1,387 @@
+//! One match between two strategy instances: the per-turn hot loop.
+//!
+//! Semantics follow Axelrod-Python 4.14.0:
+//! - Noise flips each *intended* move with probability `noise` (player 1's draw first), and both
+//!   players' histories hold the flipped move, their own included.
+//! - A match of random length ends after each turn with probability `prob_end`: its length is
+//!   drawn once at the start, `ceil(ln(1-x) / ln(1-prob_end))` for uniform `x`, and capped by
+//!   `turns` when both are given. Strategies are told the length only when it is fixed.
+//!
+//! Random streams: a match with seed `s` draws its length from stream 0 of `s`, player 1 and 2
+//! decide with streams 1 and 2, noise uses stream 3, and the players' reset seeds are streams 4
+//! and 5 (see `vertrouwen_plugins_api::derive_seed`).
+
+use serde::Serialize;
+use thiserror::Error;
+use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
+
+use crate::game::Game;
+use crate::loader::{Instance, StrategyError};
+
+/// How long a match lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum MatchLength {
+    /// Exactly this many turns, announced to the players.
+    Fixed(u64),
+    /// Ends after each turn with probability `prob_end`, at most `cap` turns; not announced.
+    Geometric { prob_end: f64, cap: Option<u64> },
+}
+
+/// Everything that defines a match except the players and the seed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MatchSpec {
+    pub length: MatchLength,
+    pub noise: f64,
+    pub game: Game,
+}
+
+/// The longest match the engine plays (histories are indexed with `u32` counts).
+pub const MAX_TURNS: u64 = u32::MAX as u64;
+
+impl MatchSpec {
+    /// A fixed-length, noise-free match of the standard game.
+    pub fn fixed(turns: u64) -> Self {
+        MatchSpec {
+            length: MatchLength::Fixed(turns),
+            noise: 0.0,
+            game: Game::STANDARD,
+        }
+    }
+
+    /// Builds a spec from the user's options, checking them.
+    pub fn new(
+        turns: Option<u64>,
+        prob_end: Option<f64>,
+        noise: f64,
+        game: Game,
+    ) -> Result<Self, String> {
+        let length = match (turns, prob_end) {
+            (Some(t), None) => MatchLength::Fixed(t),
+            (cap, Some(p)) => MatchLength::Geometric { prob_end: p, cap },
+            (None, None) => return Err("give `turns`, `prob_end`, or both".into()),
+        };
+        let spec = MatchSpec {
+            length,
+            noise,
+            game,
+        };
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// Checks ranges: positive turns, probabilities in range, finite payoffs.
+    pub fn validate(&self) -> Result<(), String> {
+        match self.length {
+            MatchLength::Fixed(t) | MatchLength::Geometric { cap: Some(t), .. } if t == 0 || t > MAX_TURNS => {
+                return Err(format!("`turns` must be between 1 and {MAX_TURNS}, got {t}"));
+            }
+            MatchLength::Geometric { prob_end, .. } if !(prob_end > 0.0 && prob_end <= 1.0) => {
+                return Err(format!(
+                    "`prob_end` must be in (0, 1] (the chance the match ends after each turn), got {prob_end}"
+                ));
+            }
+            _ => {}
+        }
+        if !(0.0..=1.0).contains(&self.noise) {
+            return Err(format!("`noise` must be a probability in [0, 1], got {}", self.noise));
+        }
+        self.game.validate()
+    }
+
+    /// Whether the number of turns is fixed in advance.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.length, MatchLength::Fixed(_))
+    }
+
+    /// The number of turns of the match with seed `seed`.
+    pub fn turns_for(&self, seed: u64) -> u64 {
+        match self.length {
+            MatchLength::Fixed(t) => t,
+            MatchLength::Geometric { prob_end, cap } => {
+                let drawn = if prob_end >= 1.0 {
+                    1
+                } else {
+                    let x = Rng::for_stream(seed, 0).next_f64();
+                    // x = 0 would give a 0-turn match (probability 2^-53): play one turn instead.
+                    ((1.0 - x).ln() / (1.0 - prob_end).ln()).ceil().max(1.0) as u64
+                };
+                drawn.min(cap.unwrap_or(MAX_TURNS)).min(MAX_TURNS)
+            }
+        }
+    }
+}
+
+/// State index from one player's side: CC = 0, CD = 1, DC = 2, DD = 3 (own move first).
+#[inline]
+pub fn state_index(own: Move, opponent: Move) -> usize {
+    ((own as usize) << 1) | opponent as usize
+}
+
+/// Everything the statistics need from one match, without the move strings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MatchStats {
+    pub turns: u32,
+    /// Turns in each state from player 1's side (CC, CD, DC, DD).
+    pub states: [u32; 4],
+    /// First moves (meaningless when `turns == 0`).
+    pub first: [u8; 2],
+    /// `transitions[player][state][action]`: how often the player, after a turn in `state`
+    /// (from its own side), played `action` (0 = C, 1 = D) on the next turn.
+    pub transitions: [[[u32; 2]; 4]; 2],
+}
+
+impl MatchStats {
+    /// Total payoffs of both players, computed from the state counts (exact and order-free).
+    pub fn scores(&self, game: &Game) -> (f64, f64) {
+        let [cc, cd, dc, dd] = self.states.map(f64::from);
+        (
+            cc * game.r + cd * game.s + dc * game.t + dd * game.p,
+            cc * game.r + cd * game.t + dc * game.s + dd * game.p,
+        )
+    }
+
+    /// How often `player` (0 or 1) cooperated.
+    pub fn cooperations(&self, player: usize) -> u32 {
+        let [cc, cd, dc, _] = self.states;
+        if player == 0 {
+            cc + cd
+        } else {
+            cc + dc
+        }
+    }
+
+    /// The state counts from `player`'s side.
+    pub fn states_for(&self, player: usize) -> [u32; 4] {
+        let [cc, cd, dc, dd] = self.states;
+        if player == 0 {
+            [cc, cd, dc, dd]
+        } else {
+            [cc, dc, cd, dd]
+        }
+    }
+}
+
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum MatchError {
+    #[error("{0}")]
+    Strategy(#[from] StrategyError),
+    #[error("invalid match: {0}")]
+    Spec(String),
+}
+
+/// Reusable buffers for playing matches on one thread: the hot loop never allocates once the
+/// buffers have grown to the longest match.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    moves: [Vec<Move>; 2],
+}
+
+/// Labels used in error messages: strategy name and where it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct PlayerLabel<'a> {
+    pub name: &'a str,
+    pub source: &'a str,
+}
+
+impl MatchScratch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The moves of the last match played, as played (after noise).
+    pub fn moves(&self) -> (&[Move], &[Move]) {
+        (&self.moves[0], &self.moves[1])
+    }
+
+    /// Plays one match between two instances (which must be distinct objects, even in
+    /// self-play) and returns its statistics; the moves stay in the scratch buffers.
+    pub fn play(
+        &mut self,
+        players: [&mut Instance; 2],
+        labels: [PlayerLabel<'_>; 2],
+        spec: &MatchSpec,
+        seed: u64,
+    ) -> Result<MatchStats, MatchError> {
+        let turns = spec.turns_for(seed);
+        let [p1, p2] = players;
+        let fail = |i: usize, message: String| {
+            MatchError::Strategy(StrategyError {
+                name: labels[i].name.to_string(),
+                source_: labels[i].source.to_string(),
+                message,
+            })
+        };
+        let announced = spec.is_fixed().then_some(turns);
+        for (i, p) in [&mut *p1, &mut *p2].into_iter().enumerate() {
+            let ctx = MatchContext {
+                length: announced,
+                noise: spec.noise,
+                game: spec.game.payoffs(),
+                seed: derive_seed(seed, 4 + i as u64),
+            };
+            p.reset(&ctx).map_err(|m| fail(i, m))?;
+        }
+        let mut rng1 = Rng::for_stream(seed, 1);
+        let mut rng2 = Rng::for_stream(seed, 2);
+        let mut noise_rng = Rng::for_stream(seed, 3);
+        let noise = spec.noise;
+
+        let [m1, m2] = &mut self.moves;
+        m1.clear();
+        m2.clear();
+        let n = turns as usize;
+        m1.reserve(n);
+        m2.reserve(n);
+        let (mut d1, mut d2) = (0usize, 0usize);
+        let mut stats = MatchStats {
+            turns: turns as u32,
+            ..MatchStats::default()
+        };
+        // State of the previous turn from each player's side; usize::MAX before the first turn.
+        let mut prev = (usize::MAX, usize::MAX);
+        for _ in 0..n {
+            let Some(mut a) = p1.decide(m1, m2, d1, d2, &mut rng1) else {
+                return Err(fail(0, p1.last_error()));
+            };
+            let Some(mut b) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
+                return Err(fail(1, p2.last_error()));
+            };
+            if noise > 0.0 {
+                if noise_rng.chance(noise) {
+                    a = a.flip();
+                }
+                if noise_rng.chance(noise) {
+                    b = b.flip();
+                }
+            }
+            m1.push(a);
+            m2.push(b);
+            d1 += a as usize;
+            d2 += b as usize;
+            let s1 = state_index(a, b);
+            let s2 = state_index(b, a);
+            stats.states[s1] += 1;
+            if prev.0 != usize::MAX {
+                stats.transitions[0][prev.0][a as usize] += 1;
+                stats.transitions[1][prev.1][b as usize] += 1;
+            }
+            prev = (s1, s2);
+        }
+        if n > 0 {
+            stats.first = [m1[0] as u8, m2[0] as u8];
+        }
+        Ok(stats)
+    }
+}
+
+/// A played match with its move strings, for `vertrouwen match` and the fixture tests.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatchRecord {
+    pub player1: String,
+    pub player2: String,
+    pub turns: u32,
+    pub moves1: String,
+    pub moves2: String,
+    pub score1: f64,
+    pub score2: f64,
+}
+
+/// Plays a single match between two fresh instances and records the moves.
+pub fn play_recorded(
+    entries: [(&crate::StrategyEntry, Option<&str>); 2],
+    spec: &MatchSpec,
+    seed: u64,
+) -> Result<MatchRecord, MatchError> {
+    spec.validate().map_err(MatchError::Spec)?;
+    let mut a = entries[0].0.instantiate(entries[0].1)?;
+    let mut b = entries[1].0.instantiate(entries[1].1)?;
+    let sources = [entries[0].0.source.to_string(), entries[1].0.source.to_string()];
+    let labels = [
+        PlayerLabel {
+            name: &entries[0].0.name,
+            source: &sources[0],
+        },
+        PlayerLabel {
+            name: &entries[1].0.name,
+            source: &sources[1],
+        },
+    ];
+    let mut scratch = MatchScratch::new();
+    let stats = scratch.play([&mut a, &mut b], labels, spec, seed)?;
+    let (m1, m2) = scratch.moves();
+    let text = |m: &[Move]| m.iter().map(|x| x.as_char()).collect::<String>();
+    let (score1, score2) = stats.scores(&spec.game);
+    Ok(MatchRecord {
+        player1: entries[0].0.name.clone(),
+        player2: entries[1].0.name.clone(),
+        turns: stats.turns,
+        moves1: text(m1),
+        moves2: text(m2),
+        score1,
+        score2,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Registry;
+
+    fn registry() -> Registry {
+        let mut r = Registry::new();
+        r.add_static(vertrouwen_strategies::plugin_header()).unwrap();
+        r
+    }
+
+    #[test]
+    fn alternator_vs_defector_scores() {
+        let r = registry();
+        let rec = play_recorded(
+            [(r.resolve("Alternator").unwrap(), None), (r.resolve("Defector").unwrap(), None)],
+            &MatchSpec::fixed(5),
+            1,
+        )
+        .unwrap();
+        assert_eq!(rec.moves1, "CDCDC");
+        assert_eq!(rec.moves2, "DDDDD");
+        assert_eq!((rec.score1, rec.score2), (2.0, 17.0));
+    }
+
+    #[test]
+    fn spec_validation_messages() {
+        assert!(MatchSpec::new(None, None, 0.0, Game::STANDARD).is_err());
+        let e = MatchSpec::new(Some(10), None, 1.5, Game::STANDARD).unwrap_err();
+        assert!(e.contains("noise"), "{e}");
+        let e = MatchSpec::new(None, Some(0.0), 0.0, Game::STANDARD).unwrap_err();
+        assert!(e.contains("prob_end"), "{e}");
+        assert!(MatchSpec::new(Some(0), None, 0.0, Game::STANDARD).is_err());
+    }
+
+    #[test]
+    fn geometric_lengths_are_capped() {
+        let spec = MatchSpec::new(Some(3), Some(0.01), 0.0, Game::STANDARD).unwrap();
+        assert!((0..200).all(|s| spec.turns_for(s) <= 3));
+        let certain = MatchSpec::new(None, Some(1.0), 0.0, Game::STANDARD).unwrap();
+        assert_eq!(certain.turns_for(9), 1);
+    }
+
+    #[test]
+    fn transitions_and_states_are_counted() {
+        let r = registry();
+        let mut a = r.resolve("Alternator").unwrap().instantiate(None).unwrap();
+        let mut c = r.resolve("Cooperator").unwrap().instantiate(None).unwrap();
+        let label = PlayerLabel {
+            name: "x",
+            source: "builtin",
+        };
+        let mut scratch = MatchScratch::new();
+        let st = scratch.play([&mut a, &mut c], [label, label], &MatchSpec::fixed(4), 0).unwrap();
+        // Alternator CDCD vs Cooperator CCCC: states CC, DC, CC, DC.
+        assert_eq!(st.states, [2, 0, 2, 0]);
+        assert_eq!(st.cooperations(0), 2);
+        assert_eq!(st.transitions[0][0], [0, 2]); // after CC the Alternator defected twice
+        assert_eq!(st.transitions[0][2], [1, 0]); // after DC it cooperated once
+        assert_eq!(st.transitions[1][1], [1, 0]); // Cooperator after CD (its side) cooperates
+        assert_eq!(st.states_for(1), [2, 2, 0, 0]);
+    }
+}

@@ -1,0 +1,164 @@
+//! The strategies an engine knows: built-ins plus loaded plugins, looked up by display name.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use thiserror::Error;
+use vertrouwen_plugins_api::abi::PluginHeader;
+
+pub use crate::loader::StrategySource;
+use crate::loader::{self, LoadError, StrategyEntry};
+
+#[derive(Debug, Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("{source_}: strategy name {name:?} is already taken by {first}; display names must be unique across the built-ins and every loaded plugin (rename it in the plugin's export_plugin! list)")]
+    Duplicate {
+        name: String,
+        first: String,
+        source_: String,
+    },
+    #[error("unknown strategy {name:?}{hint}")]
+    Unknown { name: String, hint: String },
+}
+
+/// All strategies available to a run, in load order.
+#[derive(Debug, Default)]
+pub struct Registry {
+    entries: Vec<StrategyEntry>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the strategies of a statically linked library (e.g. the built-in library's
+    /// `plugin_header()`), validated exactly as a loaded plugin would be.
+    pub fn add_static(&mut self, header: &'static PluginHeader) -> Result<usize, RegistryError> {
+        let contents = loader::read_header(header, StrategySource::Builtin)?;
+        self.add_all(contents.strategies)
+    }
+
+    /// Loads a plugin library and adds its strategies.
+    pub fn load_plugin(&mut self, path: &Path) -> Result<usize, RegistryError> {
+        let contents = loader::load_plugin(path)?;
+        self.add_all(contents.strategies)
+    }
+
+    fn add_all(&mut self, strategies: Vec<StrategyEntry>) -> Result<usize, RegistryError> {
+        // Check the whole batch first so a failed plugin adds nothing.
+        let mut seen: HashMap<&str, &StrategyEntry> = HashMap::new();
+        for s in &strategies {
+            let taken = self
+                .by_name
+                .get(&s.name)
+                .map(|&i| &self.entries[i])
+                .or_else(|| seen.get(s.name.as_str()).copied());
+            if let Some(first) = taken {
+                return Err(RegistryError::Duplicate {
+                    name: s.name.clone(),
+                    first: first.source.to_string(),
+                    source_: s.source.to_string(),
+                });
+            }
+            seen.insert(&s.name, s);
+        }
+        let n = strategies.len();
+        for s in strategies {
+            self.by_name.insert(s.name.clone(), self.entries.len());
+            self.entries.push(s);
+        }
+        Ok(n)
+    }
+
+    /// Every known strategy in load order.
+    pub fn entries(&self) -> &[StrategyEntry] {
+        &self.entries
+    }
+
+    /// Looks a strategy up by its exact display name; on failure suggests close names.
+    pub fn resolve(&self, name: &str) -> Result<&StrategyEntry, RegistryError> {
+        if let Some(&i) = self.by_name.get(name) {
+            return Ok(&self.entries[i]);
+        }
+        let folded = fold(name);
+        let mut near: Vec<(usize, &str)> = self
+            .entries
+            .iter()
+            .map(|e| (edit_distance(&folded, &fold(&e.name)), e.name.as_str()))
+            .filter(|(d, n)| *d <= 3.max(name.len() / 4) || fold(n).contains(&folded))
+            .collect();
+        near.sort();
+        let hint = if near.is_empty() {
+            "; `vertrouwen strategies` lists every name".to_string()
+        } else {
+            let names: Vec<String> = near.iter().take(3).map(|(_, n)| format!("{n:?}")).collect();
+            format!("; did you mean {}?", names.join(" or "))
+        };
+        Err(RegistryError::Unknown {
+            name: name.to_string(),
+            hint,
+        })
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance, for "did you mean" hints only.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        let mut r = Registry::new();
+        r.add_static(vertrouwen_strategies::plugin_header()).unwrap();
+        r
+    }
+
+    #[test]
+    fn resolves_exact_names_and_suggests() {
+        let r = registry();
+        assert_eq!(r.resolve("Cooperator").unwrap().name, "Cooperator");
+        let e = r.resolve("cooperater").unwrap_err().to_string();
+        assert!(e.contains("did you mean \"Cooperator\""), "{e}");
+    }
+
+    #[test]
+    fn duplicate_names_are_refused_and_nothing_is_added() {
+        let mut r = registry();
+        let before = r.entries().len();
+        let e = r.add_static(vertrouwen_strategies::plugin_header()).unwrap_err();
+        assert!(e.to_string().contains("already taken by builtin"), "{e}");
+        assert_eq!(r.entries().len(), before);
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

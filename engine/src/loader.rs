@@ -325,10 +325,12 @@ pub struct StrategyError {
     pub message: String,
 }
 
-const MESSAGE_CAPACITY: usize = 2048;
+const MESSAGE_CAPACITY: usize = 1024;
 
+/// Lends the plugin a message buffer for one call. It lives on the stack: `reset` runs before
+/// every match, and a heap buffer there would be an allocation per match.
 fn with_message_buf<R>(f: impl FnOnce(*mut MessageBuf) -> R) -> (R, String) {
-    let mut bytes = vec![0u8; MESSAGE_CAPACITY];
+    let mut bytes = [0u8; MESSAGE_CAPACITY];
     let mut buf = MessageBuf {
         ptr: bytes.as_mut_ptr(),
         cap: bytes.len(),

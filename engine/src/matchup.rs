@@ -237,35 +237,42 @@ impl MatchScratch {
             turns: turns as u32,
             ..MatchStats::default()
         };
-        // State of the previous turn from each player's side; usize::MAX before the first turn.
-        let mut prev = (usize::MAX, usize::MAX);
-        for _ in 0..n {
-            let Some(mut a) = p1.decide(m1, m2, d1, d2, &mut rng1) else {
-                return Err(fail(0, p1.last_error()));
-            };
-            let Some(mut b) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
-                return Err(fail(1, p2.last_error()));
-            };
-            if noise > 0.0 {
-                if noise_rng.chance(noise) {
-                    a = a.flip();
+        // One turn: both decide on the same histories, noise flips, both histories grow.
+        macro_rules! turn {
+            () => {{
+                let Some(mut a) = p1.decide(m1, m2, d1, d2, &mut rng1) else {
+                    return Err(fail(0, p1.last_error()));
+                };
+                let Some(mut b) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
+                    return Err(fail(1, p2.last_error()));
+                };
+                if noise > 0.0 {
+                    if noise_rng.chance(noise) {
+                        a = a.flip();
+                    }
+                    if noise_rng.chance(noise) {
+                        b = b.flip();
+                    }
                 }
-                if noise_rng.chance(noise) {
-                    b = b.flip();
-                }
+                m1.push(a);
+                m2.push(b);
+                d1 += a as usize;
+                d2 += b as usize;
+                let s1 = state_index(a, b);
+                stats.states[s1] += 1;
+                (a, b, s1, state_index(b, a))
+            }};
+        }
+        if n > 0 {
+            // The first turn has no previous state, so it is peeled off the loop.
+            let (_, _, mut prev1, mut prev2) = turn!();
+            for _ in 1..n {
+                let (a, b, s1, s2) = turn!();
+                stats.transitions[0][prev1][a as usize] += 1;
+                stats.transitions[1][prev2][b as usize] += 1;
+                prev1 = s1;
+                prev2 = s2;
             }
-            m1.push(a);
-            m2.push(b);
-            d1 += a as usize;
-            d2 += b as usize;
-            let s1 = state_index(a, b);
-            let s2 = state_index(b, a);
-            stats.states[s1] += 1;
-            if prev.0 != usize::MAX {
-                stats.transitions[0][prev.0][a as usize] += 1;
-                stats.transitions[1][prev.1][b as usize] += 1;
-            }
-            prev = (s1, s2);
         }
         if n > 0 {
             stats.first = [m1[0] as u8, m2[0] as u8];

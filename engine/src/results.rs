@@ -192,8 +192,8 @@ impl ResultSet {
                     let own_states = st.states_for(side);
                     for k in 0..4 {
                         states[who][other][k] += u64::from(own_states[k]);
-                        for a in 0..2 {
-                            trans[who][other][k][a] += u64::from(st.transitions[side][k][a]);
+                        for (slot, &count) in trans[who][other][k].iter_mut().zip(&st.transitions[side][k]) {
+                            *slot += u64::from(count);
                         }
                     }
                 }

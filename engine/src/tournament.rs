@@ -75,7 +75,7 @@ pub enum TournamentError {
         p2: String,
         repetition: u32,
         #[source]
-        source: MatchError,
+        source: Box<MatchError>,
     },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
@@ -97,6 +97,8 @@ struct Worker<'a> {
     scratch: MatchScratch,
     instances: Vec<[Option<Instance>; 2]>,
     players: &'a [PlayerSpec],
+    /// Each player's source as text, for error messages (made once, not per match).
+    sources: &'a [String],
 }
 
 impl Worker<'_> {
@@ -115,15 +117,14 @@ impl Worker<'_> {
         self.instance(j, 1)?;
         let mut a = self.instances[i][0].take().expect("created");
         let mut b = self.instances[j][1].take().expect("created");
-        let sources = [self.players[i].entry.source.to_string(), self.players[j].entry.source.to_string()];
         let labels = [
             PlayerLabel {
                 name: &self.players[i].label,
-                source: &sources[0],
+                source: &self.sources[i],
             },
             PlayerLabel {
                 name: &self.players[j].label,
-                source: &sources[1],
+                source: &self.sources[j],
             },
         ];
         let result = self.scratch.play([&mut a, &mut b], labels, spec, seed);
@@ -171,6 +172,7 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
         })
         .collect();
 
+    let sources: Vec<String> = spec.players.iter().map(|p| p.entry.source.to_string()).collect();
     let play_all = || -> Vec<Result<MatchStats, MatchError>> {
         jobs.par_iter()
             .with_min_len(4)
@@ -179,6 +181,7 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
                     scratch: MatchScratch::new(),
                     instances: (0..n).map(|_| [None, None]).collect(),
                     players: &spec.players,
+                    sources: &sources,
                 },
                 |worker, &index| {
                     let (i, j) = pair_list[index % pair_list.len()];
@@ -210,7 +213,7 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
                 p1: spec.players[i].label.clone(),
                 p2: spec.players[j].label.clone(),
                 repetition: r as u32,
-                source,
+                source: Box::new(source),
             }
         })?;
         turns_played += u64::from(st.turns);

@@ -84,7 +84,7 @@ impl Strategy for GenerousMirror {
     fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
         match history.last_opponent() {
             Some(Move::D) => {
-                Move::defect_if(history.opponent_defections() as u64 % self.forgive_every != 0)
+                Move::defect_if(!(history.opponent_defections() as u64).is_multiple_of(self.forgive_every))
             }
             _ => Move::C,
         }

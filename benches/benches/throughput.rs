@@ -56,13 +56,28 @@ fn static_loop(turns: u64, m1: &mut Vec<Move>, m2: &mut Vec<Move>) -> MatchStats
 }
 
 fn abi_match(registry: &Registry, scratch: &mut MatchScratch) -> MatchStats {
-    let mut a = registry.resolve("Tit For Tat").unwrap().instantiate(None).unwrap();
-    let mut b = registry.resolve("Alternator").unwrap().instantiate(None).unwrap();
+    let mut a = registry
+        .resolve("Tit For Tat")
+        .unwrap()
+        .instantiate(None)
+        .unwrap();
+    let mut b = registry
+        .resolve("Alternator")
+        .unwrap()
+        .instantiate(None)
+        .unwrap();
     let label = PlayerLabel {
         name: "bench",
         source: "bench",
     };
-    scratch.play([&mut a, &mut b], [label, label], &MatchSpec::fixed(TURNS), 0).unwrap()
+    scratch
+        .play(
+            [&mut a, &mut b],
+            [label, label],
+            &MatchSpec::fixed(TURNS),
+            0,
+        )
+        .unwrap()
 }
 
 fn one_match(c: &mut Criterion) {
@@ -71,13 +86,20 @@ fn one_match(c: &mut Criterion) {
     let mut scratch = MatchScratch::new();
     let (mut m1, mut m2) = (Vec::new(), Vec::new());
     // The hand-written loop must compute exactly what the engine computes.
-    assert_eq!(static_loop(TURNS, &mut m1, &mut m2), abi_match(&builtin, &mut scratch));
+    assert_eq!(
+        static_loop(TURNS, &mut m1, &mut m2),
+        abi_match(&builtin, &mut scratch)
+    );
 
     let mut group = c.benchmark_group("one_match");
     group.throughput(Throughput::Elements(TURNS));
     group.sample_size(20);
-    group.bench_function("static_loop", |b| b.iter(|| static_loop(TURNS, &mut m1, &mut m2)));
-    group.bench_function("builtin_via_abi", |b| b.iter(|| abi_match(&builtin, &mut scratch)));
+    group.bench_function("static_loop", |b| {
+        b.iter(|| static_loop(TURNS, &mut m1, &mut m2))
+    });
+    group.bench_function("builtin_via_abi", |b| {
+        b.iter(|| abi_match(&builtin, &mut scratch))
+    });
     match &loaded {
         Some(r) => group.bench_function("loaded_plugin", |b| b.iter(|| abi_match(r, &mut scratch))),
         None => {

@@ -9,17 +9,24 @@ use vertrouwen_engine::Registry;
 /// A registry with the statically linked built-in library.
 pub fn builtin_registry() -> Registry {
     let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_header()).expect("built-ins are valid");
+    r.add_static(vertrouwen_strategies::plugin_header())
+        .expect("built-ins are valid");
     r
 }
 
 /// The built-in library's shared object, built next to the bench binary (cargo builds every
 /// crate type of a dependency).
 pub fn builtin_cdylib() -> Option<PathBuf> {
-    let file = format!("{}vertrouwen_strategies{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    let file = format!(
+        "{}vertrouwen_strategies{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
     let exe = std::env::current_exe().ok()?;
     let deps = exe.parent()?;
-    [deps.join(&file), deps.parent()?.join(&file)].into_iter().find(|p| p.exists())
+    [deps.join(&file), deps.parent()?.join(&file)]
+        .into_iter()
+        .find(|p| p.exists())
 }
 
 /// A registry whose strategies come from the built-in library loaded as a plugin.
@@ -31,7 +38,10 @@ pub fn loaded_registry() -> Option<Registry> {
 
 /// A tournament file of the repository, resolved against the built-ins.
 pub fn tournament(rel: &str) -> TournamentSpec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join(rel);
     let study = config::load(&path).unwrap_or_else(|e| panic!("{e}"));
     study
         .tournament_spec(&mut builtin_registry(), &config::Overrides::default())

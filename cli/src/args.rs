@@ -13,7 +13,10 @@ use clap::{Args, Parser, Subcommand};
     long_about = "Evolutionary tournaments of the iterated prisoner's dilemma.\n\n\
         Run a tournament file:    vertrouwen run tournaments/classics.ron\n\
         Play one match:           vertrouwen match \"Tit For Tat\" \"Alternator\" --turns 10\n\
-        List the strategies:      vertrouwen strategies"
+        List the strategies:      vertrouwen strategies\n\
+        Fixation probabilities:   vertrouwen fixation --matrix \"30,9;14,10\" --population 10 --selection 0.1 --json\n\
+        Replicator dynamics:      vertrouwen replicator --matrix \"3,0;5,1\" --generations 10 --json\n\
+        Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -22,7 +25,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a study file (a tournament) and write summary.csv and results.json.
+    /// Run a study file: a tournament (summary.csv, results.json) or a dynamics study
+    /// (shares.csv or fixation.csv / stationary.csv, payoffs.csv, results.json).
     Run(RunArgs),
     /// Play one match and print the moves.
     Match(MatchArgs),
@@ -30,6 +34,133 @@ pub enum Command {
     Strategies(StrategiesArgs),
     /// List the named games (payoff presets).
     Games(GamesArgs),
+    /// Exact fixation probabilities of two strategies in a finite population (Moran or Fermi).
+    Fixation(FixationArgs),
+    /// Replicator dynamics: discrete generations (--generations) or continuous time (--time).
+    Replicator(ReplicatorArgs),
+    /// Small-mutation-limit stationary distribution over n strategies.
+    Stationary(StationaryArgs),
+}
+
+/// Where the payoffs come from: a matrix, or matches between named strategies.
+#[derive(Debug, Args)]
+pub struct PayoffArgs {
+    /// Strategy names (display names); their payoffs come from matches. Give these or --matrix.
+    #[arg(value_name = "STRATEGY")]
+    pub strategies: Vec<String>,
+    /// The payoff matrix: rows separated by ';', entries by ',' (row player's payoffs), e.g.
+    /// "a,b;c,d" = what A gets vs A, A vs B; B vs A, B vs B.
+    #[arg(long, value_name = "ROWS", allow_hyphen_values = true)]
+    pub matrix: Option<String>,
+    /// Strategy labels for --matrix, separated by ','.
+    #[arg(long, value_name = "NAMES")]
+    pub labels: Option<String>,
+    /// Turns per match (named strategies) [default: 200 without --prob-end].
+    #[arg(long, value_name = "N")]
+    pub turns: Option<u64>,
+    /// Probability that a match ends after each turn (named strategies).
+    #[arg(long, value_name = "P")]
+    pub prob_end: Option<f64>,
+    /// Probability that each intended move is flipped (named strategies).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub noise: f64,
+    /// Use per-turn mean payoffs instead of match totals (named strategies).
+    #[arg(long)]
+    pub per_turn: bool,
+    /// Matches averaged per stochastic pair; deterministic pairs are played once.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub repetitions: u32,
+    /// Master seed of the matches.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// The game: "R,S,T,P" or a preset name (named strategies).
+    #[arg(
+        long,
+        value_name = "R,S,T,P",
+        allow_hyphen_values = true,
+        default_value = "standard"
+    )]
+    pub game: String,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
+}
+
+/// Intensity of selection and process of a finite population.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Population size N.
+    #[arg(long, value_name = "N")]
+    pub population: usize,
+    /// Intensity of selection w of the Moran process (fitness 1 - w + w * payoff); with
+    /// --process fermi it is used as beta.
+    #[arg(
+        long,
+        value_name = "W",
+        allow_hyphen_values = true,
+        conflicts_with = "beta"
+    )]
+    pub selection: Option<f64>,
+    /// Intensity of selection beta of the Fermi (pairwise comparison) process; implies
+    /// --process fermi.
+    #[arg(long, value_name = "B", allow_hyphen_values = true)]
+    pub beta: Option<f64>,
+    /// The process [default: moran with --selection, fermi with --beta].
+    #[arg(long, value_name = "PROCESS", value_parser = ["moran", "fermi"])]
+    pub process: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixationArgs {
+    #[command(flatten)]
+    pub payoffs: PayoffArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplicatorArgs {
+    #[command(flatten)]
+    pub payoffs: PayoffArgs,
+    /// Initial shares separated by ',' (normalised) [default: uniform].
+    #[arg(long, value_name = "SHARES")]
+    pub x0: Option<String>,
+    /// Continuous replicator equation up to time T.
+    #[arg(
+        long,
+        value_name = "T",
+        conflicts_with = "generations",
+        required_unless_present = "generations"
+    )]
+    pub time: Option<f64>,
+    /// Discrete replicator map (Axelrod's ecological simulation) for G generations.
+    #[arg(long, value_name = "G")]
+    pub generations: Option<usize>,
+    /// Output intervals of the continuous trajectory (points + 1 equally spaced times).
+    #[arg(long, value_name = "K", default_value_t = 100)]
+    pub points: usize,
+    /// Uniform mutation probability (continuous replicator-mutator equation).
+    #[arg(long, value_name = "MU", requires = "time")]
+    pub mutation: Option<f64>,
+    /// Write the trajectory to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StationaryArgs {
+    #[command(flatten)]
+    pub payoffs: PayoffArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Plugins to load in addition to the built-in strategies.
@@ -82,7 +213,12 @@ pub struct MatchArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
     /// The game: "R,S,T,P" (e.g. "3,0,5,1") or a preset name (see `vertrouwen games`).
-    #[arg(long, value_name = "R,S,T,P", allow_hyphen_values = true, default_value = "standard")]
+    #[arg(
+        long,
+        value_name = "R,S,T,P",
+        allow_hyphen_values = true,
+        default_value = "standard"
+    )]
     pub game: String,
     /// Print one JSON object instead of text.
     #[arg(long)]

@@ -13,7 +13,10 @@ fn vertrouwen(args: &[&str]) -> Output {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn stdout(o: &Output) -> String {
@@ -26,7 +29,14 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn match_json_has_the_contract_keys() {
-    let o = vertrouwen(&["match", "Tit For Tat", "Alternator", "--turns", "6", "--json"]);
+    let o = vertrouwen(&[
+        "match",
+        "Tit For Tat",
+        "Alternator",
+        "--turns",
+        "6",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["player1"], "Tit For Tat");
@@ -42,8 +52,18 @@ fn match_json_has_the_contract_keys() {
 #[test]
 fn match_accepts_noise_prob_end_seed_and_negative_games() {
     let args = [
-        "match", "Tit For Tat", "Win-Stay Lose-Shift", "--prob-end", "0.05", "--noise", "0.1",
-        "--seed", "9", "--game", "-1,-10,0,-5", "--json",
+        "match",
+        "Tit For Tat",
+        "Win-Stay Lose-Shift",
+        "--prob-end",
+        "0.05",
+        "--noise",
+        "0.1",
+        "--seed",
+        "9",
+        "--game",
+        "-1,-10,0,-5",
+        "--json",
     ];
     let a = vertrouwen(&args);
     let b = vertrouwen(&args);
@@ -52,7 +72,10 @@ fn match_accepts_noise_prob_end_seed_and_negative_games() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&a)).unwrap();
     let turns = v["turns"].as_u64().unwrap() as usize;
     assert_eq!(v["moves1"].as_str().unwrap().len(), turns);
-    assert!(v["score1"].as_f64().unwrap() <= 0.0, "prison years are negative");
+    assert!(
+        v["score1"].as_f64().unwrap() <= 0.0,
+        "prison years are negative"
+    );
 }
 
 #[test]
@@ -60,7 +83,11 @@ fn errors_go_to_stderr_with_a_failure_code() {
     let o = vertrouwen(&["match", "Tit For Tatt", "Defector", "--json"]);
     assert!(!o.status.success());
     assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("unknown strategy \"Tit For Tatt\"; did you mean \"Tit For Tat\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown strategy \"Tit For Tatt\"; did you mean \"Tit For Tat\""),
+        "{}",
+        stderr(&o)
+    );
 
     let o = vertrouwen(&["match", "Tit For Tat", "Defector", "--noise", "2"]);
     assert!(!o.status.success());
@@ -72,18 +99,30 @@ fn errors_go_to_stderr_with_a_failure_code() {
 
     let o = vertrouwen(&["run", "no/such/file.ron"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("no/such/file.ron:1:1: cannot read the file"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no/such/file.ron:1:1: cannot read the file"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = vertrouwen(&["strategies", "--plugin", "Cargo.toml"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("Cargo.toml: cannot load as a shared library"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Cargo.toml: cannot load as a shared library"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn config_errors_name_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.ron");
-    std::fs::write(&file, "Tournament(\n    players: [\"Cooperator\"],\n    turns: 10,\n    repetitons: 3,\n)\n").unwrap();
+    std::fs::write(
+        &file,
+        "Tournament(\n    players: [\"Cooperator\"],\n    turns: 10,\n    repetitons: 3,\n)\n",
+    )
+    .unwrap();
     let o = vertrouwen(&["run", file.to_str().unwrap()]);
     assert!(!o.status.success());
     let err = stderr(&o);
@@ -103,7 +142,12 @@ fn every_shipped_study_runs() {
             continue;
         }
         let out = dir.path().join(path.file_stem().unwrap());
-        let o = vertrouwen(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let o = vertrouwen(&[
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
         assert!(out.join("results.json").exists(), "{}", path.display());
         let text = std::fs::read_to_string(&path).unwrap();
@@ -139,7 +183,14 @@ fn run_output_is_independent_of_threads() {
     let mut outputs = Vec::new();
     for threads in ["1", "2"] {
         let out = dir.path().join(format!("t{threads}"));
-        let o = vertrouwen(&["run", file.to_str().unwrap(), "--threads", threads, "--out", out.to_str().unwrap()]);
+        let o = vertrouwen(&[
+            "run",
+            file.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         outputs.push((
             std::fs::read(out.join("summary.csv")).unwrap(),

@@ -12,6 +12,7 @@
 //! give byte-identical output for any number of threads.
 
 pub mod config;
+pub mod evolution;
 pub mod game;
 pub mod loader;
 pub mod matchup;

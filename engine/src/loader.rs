@@ -17,8 +17,8 @@ use std::ptr::NonNull;
 
 use thiserror::Error;
 use vertrouwen_plugins_api::abi::{
-    self, EntryFn, HistoryView, MessageBuf, PluginHeader, RStr, StrategyDescriptor,
-    StrategyVTable, DECIDE_COOPERATE, DECIDE_DEFECT, STATUS_OK,
+    self, EntryFn, HistoryView, MessageBuf, PluginHeader, RStr, StrategyDescriptor, StrategyVTable,
+    DECIDE_COOPERATE, DECIDE_DEFECT, STATUS_OK,
 };
 use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng};
 
@@ -47,9 +47,16 @@ pub enum LoadError {
     #[error("{path}: cannot load as a shared library ({reason}); expected a strategy plugin built with `crate-type = [\"cdylib\"]`")]
     NotALibrary { path: String, reason: String },
     #[error("{path}: not a Vertrouwen plugin: it exports no `{expected}` symbol; add `vertrouwen_plugins_api::export_plugin!{{..}}` to the plugin's crate root and build it as a cdylib")]
-    MissingEntry { path: String, expected: &'static str },
+    MissingEntry {
+        path: String,
+        expected: &'static str,
+    },
     #[error("{path}: built for plugin ABI {found} (it exports `vertrouwen_plugin_v{found}`), but this engine speaks ABI {expected}; rebuild the plugin against vertrouwen-plugins-api {expected}.x")]
-    AbiMajor { path: String, expected: u32, found: u32 },
+    AbiMajor {
+        path: String,
+        expected: u32,
+        found: u32,
+    },
     #[error("{path}: the entry symbol returned {what}; expected a pointer to a plugin header starting with the magic value {expected:#018x}; is the library built with vertrouwen-plugins-api?")]
     BadMagic {
         path: String,
@@ -146,12 +153,36 @@ pub fn read_header(
         });
     }
     let sizes: [(&'static str, u32, usize); 6] = [
-        ("header size", header.header_size, std::mem::size_of::<PluginHeader>()),
-        ("descriptor size", header.descriptor_size, std::mem::size_of::<StrategyDescriptor>()),
-        ("vtable size", header.vtable_size, std::mem::size_of::<StrategyVTable>()),
-        ("match info size", header.match_info_size, std::mem::size_of::<abi::MatchInfo>()),
-        ("history view size", header.history_view_size, std::mem::size_of::<HistoryView>()),
-        ("random state size", header.rng_size, std::mem::size_of::<Rng>()),
+        (
+            "header size",
+            header.header_size,
+            std::mem::size_of::<PluginHeader>(),
+        ),
+        (
+            "descriptor size",
+            header.descriptor_size,
+            std::mem::size_of::<StrategyDescriptor>(),
+        ),
+        (
+            "vtable size",
+            header.vtable_size,
+            std::mem::size_of::<StrategyVTable>(),
+        ),
+        (
+            "match info size",
+            header.match_info_size,
+            std::mem::size_of::<abi::MatchInfo>(),
+        ),
+        (
+            "history view size",
+            header.history_view_size,
+            std::mem::size_of::<HistoryView>(),
+        ),
+        (
+            "random state size",
+            header.rng_size,
+            std::mem::size_of::<Rng>(),
+        ),
     ];
     for (what, found, expected) in sizes {
         if found as usize != expected {
@@ -180,7 +211,12 @@ pub fn read_header(
     };
     // SAFETY: the header passed the magic, version, size and layout checks, so it was made by
     // export_plugin! of this ABI: its strings are 'static literals of a never-unloaded library.
-    let (name, version) = unsafe { (static_str(header.plugin_name), static_str(header.plugin_version)) };
+    let (name, version) = unsafe {
+        (
+            static_str(header.plugin_name),
+            static_str(header.plugin_version),
+        )
+    };
     let (Some(name), Some(version)) = (name, version) else {
         return Err(bad(0, "plugin name or version is not UTF-8"));
     };
@@ -243,10 +279,11 @@ pub fn load_plugin(path: &Path) -> Result<PluginContents, LoadError> {
     // SAFETY: loading a library runs its initialisers. That is the point of a plugin system:
     // the user names the file, and we trust it to be a plugin as far as its constructors go.
     // Everything it exports is validated before use.
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::NotALibrary {
-        path: shown.clone(),
-        reason: one_line(&e.to_string()),
-    })?;
+    let library =
+        unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::NotALibrary {
+            path: shown.clone(),
+            reason: one_line(&e.to_string()),
+        })?;
     // Libraries are never unloaded: descriptors and vtables are borrowed for 'static.
     let library: &'static libloading::Library = Box::leak(Box::new(library));
     let symbol = format!("{}\0", abi::ENTRY_SYMBOL);
@@ -355,7 +392,9 @@ unsafe impl Send for Instance {}
 
 impl std::fmt::Debug for Instance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Instance").field("classifiers", &self.classifiers).finish()
+        f.debug_struct("Instance")
+            .field("classifiers", &self.classifiers)
+            .finish()
     }
 }
 
@@ -381,7 +420,8 @@ impl StrategyEntry {
                 message
             }));
         }
-        let ptr = NonNull::new(out).ok_or_else(|| fail("create returned a null instance".into()))?;
+        let ptr =
+            NonNull::new(out).ok_or_else(|| fail("create returned a null instance".into()))?;
         let mut classifiers = self.classifiers;
         // SAFETY: `ptr` is a live instance of this vtable; `classifiers` is a valid out-pointer
         // that the plugin overwrites only if the instance declares its own classifiers.
@@ -469,7 +509,11 @@ mod tests {
     use super::*;
 
     fn builtin() -> PluginContents {
-        read_header(vertrouwen_strategies::plugin_header(), StrategySource::Builtin).unwrap()
+        read_header(
+            vertrouwen_strategies::plugin_header(),
+            StrategySource::Builtin,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -505,7 +549,10 @@ mod tests {
     #[test]
     fn wrong_sizes_and_magic_are_refused() {
         let e = read_header(forged(|h| h.vtable_size += 8), StrategySource::Builtin).unwrap_err();
-        assert!(e.to_string().contains("vtable size: expected 48, found 56"), "{e}");
+        assert!(
+            e.to_string().contains("vtable size: expected 48, found 56"),
+            "{e}"
+        );
         let e = read_header(forged(|h| h.magic = 7), StrategySource::Builtin).unwrap_err();
         assert!(e.to_string().contains("magic"), "{e}");
     }

@@ -72,8 +72,12 @@ impl MatchSpec {
     /// Checks ranges: positive turns, probabilities in range, finite payoffs.
     pub fn validate(&self) -> Result<(), String> {
         match self.length {
-            MatchLength::Fixed(t) | MatchLength::Geometric { cap: Some(t), .. } if t == 0 || t > MAX_TURNS => {
-                return Err(format!("`turns` must be between 1 and {MAX_TURNS}, got {t}"));
+            MatchLength::Fixed(t) | MatchLength::Geometric { cap: Some(t), .. }
+                if t == 0 || t > MAX_TURNS =>
+            {
+                return Err(format!(
+                    "`turns` must be between 1 and {MAX_TURNS}, got {t}"
+                ));
             }
             MatchLength::Geometric { prob_end, .. } if !(prob_end > 0.0 && prob_end <= 1.0) => {
                 return Err(format!(
@@ -83,7 +87,10 @@ impl MatchSpec {
             _ => {}
         }
         if !(0.0..=1.0).contains(&self.noise) {
-            return Err(format!("`noise` must be a probability in [0, 1], got {}", self.noise));
+            return Err(format!(
+                "`noise` must be a probability in [0, 1], got {}",
+                self.noise
+            ));
         }
         self.game.validate()
     }
@@ -302,7 +309,10 @@ pub fn play_recorded(
     spec.validate().map_err(MatchError::Spec)?;
     let mut a = entries[0].0.instantiate(entries[0].1)?;
     let mut b = entries[1].0.instantiate(entries[1].1)?;
-    let sources = [entries[0].0.source.to_string(), entries[1].0.source.to_string()];
+    let sources = [
+        entries[0].0.source.to_string(),
+        entries[1].0.source.to_string(),
+    ];
     let labels = [
         PlayerLabel {
             name: &entries[0].0.name,
@@ -336,7 +346,8 @@ mod tests {
 
     fn registry() -> Registry {
         let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header()).unwrap();
+        r.add_static(vertrouwen_strategies::plugin_header())
+            .unwrap();
         r
     }
 
@@ -344,7 +355,10 @@ mod tests {
     fn alternator_vs_defector_scores() {
         let r = registry();
         let rec = play_recorded(
-            [(r.resolve("Alternator").unwrap(), None), (r.resolve("Defector").unwrap(), None)],
+            [
+                (r.resolve("Alternator").unwrap(), None),
+                (r.resolve("Defector").unwrap(), None),
+            ],
             &MatchSpec::fixed(5),
             1,
         )
@@ -382,7 +396,9 @@ mod tests {
             source: "builtin",
         };
         let mut scratch = MatchScratch::new();
-        let st = scratch.play([&mut a, &mut c], [label, label], &MatchSpec::fixed(4), 0).unwrap();
+        let st = scratch
+            .play([&mut a, &mut c], [label, label], &MatchSpec::fixed(4), 0)
+            .unwrap();
         // Alternator CDCD vs Cooperator CCCC: states CC, DC, CC, DC.
         assert_eq!(st.states, [2, 0, 2, 0]);
         assert_eq!(st.cooperations(0), 2);

@@ -1197,29 +1197,4 @@ mod tests {
         c.initial = vec![1, 1];
         assert!(simulate(&g, &c, 1, 1).is_err());
     }
-
-    /// Throughput of the target case (Fermi, N = 100, two strategies, one mutant).
-    /// Run with `cargo test --release -p vertrouwen-engine throughput -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn throughput() {
-        let g = nowak();
-        let c = config(
-            UpdateRule::Fermi { beta: 0.1 },
-            Graph::Complete { n: 100 },
-            vec![1, 99],
-        );
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let runs = 2_000_000;
-        let start = std::time::Instant::now();
-        let s = pool.install(|| simulate(&g, &c, 1, runs).unwrap());
-        let secs = start.elapsed().as_secs_f64();
-        println!(
-            "{runs} runs in {secs:.3} s = {:.0} runs/s on one thread; {s:?}",
-            runs as f64 / secs
-        );
-    }
 }

@@ -28,6 +28,8 @@ pub enum RegistryError {
 pub struct Registry {
     entries: Vec<StrategyEntry>,
     by_name: HashMap<String, usize>,
+    /// Other names that resolve to an entry (e.g. Axelrod-Python's class-level names).
+    aliases: HashMap<String, usize>,
 }
 
 impl Registry {
@@ -75,6 +77,26 @@ impl Registry {
         Ok(n)
     }
 
+    /// Lets `alias` resolve to the strategy named `target`. Aliases never shadow display names.
+    pub fn add_alias(&mut self, alias: &str, target: &str) -> Result<(), RegistryError> {
+        let index = *self
+            .by_name
+            .get(target)
+            .ok_or_else(|| RegistryError::Unknown {
+                name: target.to_string(),
+                hint: format!(" (target of the alias {alias:?})"),
+            })?;
+        if let Some(&i) = self.by_name.get(alias) {
+            return Err(RegistryError::Duplicate {
+                name: alias.to_string(),
+                first: self.entries[i].source.to_string(),
+                source_: "an alias".to_string(),
+            });
+        }
+        self.aliases.insert(alias.to_string(), index);
+        Ok(())
+    }
+
     /// Every known strategy in load order.
     pub fn entries(&self) -> &[StrategyEntry] {
         &self.entries
@@ -82,7 +104,7 @@ impl Registry {
 
     /// Looks a strategy up by its exact display name; on failure suggests close names.
     pub fn resolve(&self, name: &str) -> Result<&StrategyEntry, RegistryError> {
-        if let Some(&i) = self.by_name.get(name) {
+        if let Some(&i) = self.by_name.get(name).or_else(|| self.aliases.get(name)) {
             return Ok(&self.entries[i]);
         }
         let folded = fold(name);
@@ -135,7 +157,8 @@ mod tests {
 
     fn registry() -> Registry {
         let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header()).unwrap();
+        r.add_static(vertrouwen_strategies::plugin_header())
+            .unwrap();
         r
     }
 
@@ -151,9 +174,20 @@ mod tests {
     fn duplicate_names_are_refused_and_nothing_is_added() {
         let mut r = registry();
         let before = r.entries().len();
-        let e = r.add_static(vertrouwen_strategies::plugin_header()).unwrap_err();
+        let e = r
+            .add_static(vertrouwen_strategies::plugin_header())
+            .unwrap_err();
         assert!(e.to_string().contains("already taken by builtin"), "{e}");
         assert_eq!(r.entries().len(), before);
+    }
+
+    #[test]
+    fn aliases_resolve_but_never_shadow() {
+        let mut r = registry();
+        r.add_alias("ALLC", "Cooperator").unwrap();
+        assert_eq!(r.resolve("ALLC").unwrap().name, "Cooperator");
+        assert!(r.add_alias("Defector", "Cooperator").is_err());
+        assert!(r.add_alias("X", "No Such Strategy").is_err());
     }
 
     #[test]

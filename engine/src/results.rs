@@ -192,14 +192,21 @@ impl ResultSet {
                     let own_states = st.states_for(side);
                     for k in 0..4 {
                         states[who][other][k] += u64::from(own_states[k]);
-                        for (slot, &count) in trans[who][other][k].iter_mut().zip(&st.transitions[side][k]) {
+                        for (slot, &count) in trans[who][other][k]
+                            .iter_mut()
+                            .zip(&st.transitions[side][k])
+                        {
                             *slot += u64::from(count);
                         }
                     }
                 }
             }
             for i in 0..n {
-                normalised[i][r] = if n > 1 { per_turn_sum[i] / (n - 1) as f64 } else { 0.0 };
+                normalised[i][r] = if n > 1 {
+                    per_turn_sum[i] / (n - 1) as f64
+                } else {
+                    0.0
+                };
             }
         }
         for (i, row) in cooperation.iter_mut().enumerate() {
@@ -209,11 +216,19 @@ impl ResultSet {
 
         let payoff_matrix: Vec<Vec<f64>> = per_turn
             .iter()
-            .map(|row| row.iter().map(|v| if v.is_empty() { 0.0 } else { mean(v) }).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|v| if v.is_empty() { 0.0 } else { mean(v) })
+                    .collect()
+            })
             .collect();
         let payoff_stddevs: Vec<Vec<f64>> = per_turn
             .iter()
-            .map(|row| row.iter().map(|v| if v.is_empty() { 0.0 } else { population_std(v) }).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|v| if v.is_empty() { 0.0 } else { population_std(v) })
+                    .collect()
+            })
             .collect();
 
         let medians: Vec<f64> = normalised.iter().map(|v| median(&mut v.clone())).collect();
@@ -305,7 +320,11 @@ impl ResultSet {
                 Some(r) => row.extend(r.iter().map(|&x| py_float(x))),
                 None => row.extend(std::iter::repeat_n("0".to_string(), 4)),
             }
-            row.extend(s.state_to_c_rates.iter().map(|x| x.map_or("0".to_string(), py_float)));
+            row.extend(
+                s.state_to_c_rates
+                    .iter()
+                    .map(|x| x.map_or("0".to_string(), py_float)),
+            );
             out.push_str(&row.join(","));
             out.push('\n');
         }
@@ -314,7 +333,13 @@ impl ResultSet {
 
     /// A plain-text ranking table for terminals.
     pub fn ranking_table(&self) -> String {
-        let width = self.summary.iter().map(|s| s.name.chars().count()).max().unwrap_or(4).max(8);
+        let width = self
+            .summary
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(8);
         let mut out = format!(
             "{:>4}  {:<width$}  {:>12}  {:>11}  {:>6}\n",
             "Rank", "Strategy", "Median score", "Cooperation", "Wins"
@@ -352,7 +377,11 @@ pub fn py_float(x: f64) -> String {
     }
     let a = x.abs();
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     if !(1e-4..1e16).contains(&a) {
         let s = format!("{x:e}");
@@ -372,8 +401,14 @@ pub fn py_float(x: f64) -> String {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
 /// synced, then renamed over the target, so readers never see a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -409,14 +444,20 @@ mod tests {
         for (k, (i, j)) in pairs(n).into_iter().enumerate() {
             assert_eq!(pair_index(n, i, j), k, "({i},{j})");
         }
-        assert_eq!(pairs(3), vec![(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]);
+        assert_eq!(
+            pairs(3),
+            vec![(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
+        );
     }
 
     /// Checked against numpy 2.4.6: `np.sum([0.1] * 10)` is 1.0, where a sequential
     /// left-to-right sum gives 0.9999999999999999.
     #[test]
     fn numpy_pairwise_summation() {
-        assert_eq!([0.1f64; 10].iter().fold(0.0, |a, &x| a + x), 0.9999999999999999);
+        assert_eq!(
+            [0.1f64; 10].iter().fold(0.0, |a, &x| a + x),
+            0.9999999999999999
+        );
         assert_eq!(numpy_sum(&[0.1; 10]), 1.0);
         assert_eq!(numpy_sum(&[0.5; 300]), 150.0);
     }
@@ -434,6 +475,10 @@ mod tests {
         write_atomic(&p, b"first").unwrap();
         write_atomic(&p, b"second").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }

@@ -111,7 +111,13 @@ impl Worker<'_> {
         Ok(cell.as_mut().expect("just created"))
     }
 
-    fn play(&mut self, i: usize, j: usize, spec: &MatchSpec, seed: u64) -> Result<MatchStats, MatchError> {
+    fn play(
+        &mut self,
+        i: usize,
+        j: usize,
+        spec: &MatchSpec,
+        seed: u64,
+    ) -> Result<MatchStats, MatchError> {
         // Take both instances out so they can be borrowed mutably at once.
         self.instance(i, 0)?;
         self.instance(j, 1)?;
@@ -135,7 +141,10 @@ impl Worker<'_> {
 }
 
 /// Runs a tournament.
-pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutcome, TournamentError> {
+pub fn run(
+    spec: &TournamentSpec,
+    options: RunOptions,
+) -> Result<TournamentOutcome, TournamentError> {
     if spec.players.is_empty() {
         return Err(TournamentError::NoPlayers);
     }
@@ -147,13 +156,13 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
     // instances' classifiers decide which pairs can be cached.
     let mut stochastic = Vec::with_capacity(spec.players.len());
     for p in &spec.players {
-        let inst = p
-            .entry
-            .instantiate(p.params.as_deref())
-            .map_err(|source| TournamentError::Player {
-                label: p.label.clone(),
-                source,
-            })?;
+        let inst =
+            p.entry
+                .instantiate(p.params.as_deref())
+                .map_err(|source| TournamentError::Player {
+                    label: p.label.clone(),
+                    source,
+                })?;
         stochastic.push(inst.classifiers().is_stochastic());
     }
     let n = spec.players.len();
@@ -172,7 +181,11 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
         })
         .collect();
 
-    let sources: Vec<String> = spec.players.iter().map(|p| p.entry.source.to_string()).collect();
+    let sources: Vec<String> = spec
+        .players
+        .iter()
+        .map(|p| p.entry.source.to_string())
+        .collect();
     let play_all = || -> Vec<Result<MatchStats, MatchError>> {
         jobs.par_iter()
             .with_min_len(4)
@@ -232,7 +245,7 @@ pub fn run(spec: &TournamentSpec, options: RunOptions) -> Result<TournamentOutco
         while stats[r].len() < pair_list.len() {
             let q = stats[r].len();
             let first = stats[0][q];
-                stats[r].push(first);
+            stats[r].push(first);
         }
     }
 

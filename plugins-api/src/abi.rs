@@ -192,16 +192,25 @@ pub type RngState = crate::Rng;
 pub struct StrategyVTable {
     /// Creates an instance from parameter text (RON). On success writes the instance pointer
     /// to `out` and returns [`STATUS_OK`]; on failure writes a message to `err`.
-    pub create: unsafe extern "C" fn(params: RStr, out: *mut *mut c_void, err: *mut MessageBuf) -> u32,
+    pub create:
+        unsafe extern "C" fn(params: RStr, out: *mut *mut c_void, err: *mut MessageBuf) -> u32,
     /// Destroys an instance created by `create`.
     pub destroy: unsafe extern "C" fn(instance: *mut c_void),
     /// Writes the classifiers of this instance (they may depend on its parameters).
     pub classifiers: unsafe extern "C" fn(instance: *const c_void, out: *mut Classifiers),
     /// Prepares the instance for a new match.
-    pub reset: unsafe extern "C" fn(instance: *mut c_void, info: *const MatchInfo, err: *mut MessageBuf) -> u32,
+    pub reset: unsafe extern "C" fn(
+        instance: *mut c_void,
+        info: *const MatchInfo,
+        err: *mut MessageBuf,
+    ) -> u32,
     /// Decides the next move: [`DECIDE_COOPERATE`], [`DECIDE_DEFECT`] or [`DECIDE_ERROR`].
     /// Called exactly once per turn.
-    pub decide: unsafe extern "C" fn(instance: *mut c_void, history: *const HistoryView, rng: *mut RngState) -> u8,
+    pub decide: unsafe extern "C" fn(
+        instance: *mut c_void,
+        history: *const HistoryView,
+        rng: *mut RngState,
+    ) -> u8,
     /// Copies the message of the last failure into `err`.
     pub last_error: unsafe extern "C" fn(instance: *const c_void, err: *mut MessageBuf),
 }

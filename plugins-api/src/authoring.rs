@@ -240,7 +240,10 @@ mod tests {
         let own = [C, D, D];
         let opp = [D, C, C];
         let h = History::new(&own, &opp);
-        assert_eq!((h.len(), h.own_defections(), h.opponent_defections()), (3, 2, 1));
+        assert_eq!(
+            (h.len(), h.own_defections(), h.opponent_defections()),
+            (3, 2, 1)
+        );
         assert_eq!((h.own_cooperations(), h.opponent_cooperations()), (1, 2));
         assert_eq!((h.last_own(), h.last_opponent()), (Some(D), Some(C)));
     }

@@ -12,8 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::abi::{
     Classifiers, HistoryView, MatchInfo, MessageBuf, PluginHeader, RStr, StrategyDescriptor,
-    StrategyVTable,
-    DECIDE_ERROR, STATUS_ERROR, STATUS_OK, USES_GAME, USES_LENGTH,
+    StrategyVTable, DECIDE_ERROR, STATUS_ERROR, STATUS_OK, USES_GAME, USES_LENGTH,
 };
 use crate::{History, MatchContext, Move, Rng, Strategy};
 
@@ -181,7 +180,8 @@ unsafe extern "C" fn decide<S: Strategy>(
     // arrays hold `len` bytes each, every byte 0 or 1 (the ABI invariant, so they are valid
     // `Move`s, a `#[repr(u8)]` enum with exactly those discriminants), and its own generator
     // state, all valid for this call and not aliased mutably elsewhere.
-    let (instance, view, rng) = unsafe { (&mut *instance.cast::<Instance<S>>(), &*history, &mut *rng) };
+    let (instance, view, rng) =
+        unsafe { (&mut *instance.cast::<Instance<S>>(), &*history, &mut *rng) };
     // SAFETY: see above; the arrays are valid for `len` reads.
     let (own, opponent) = unsafe {
         (
@@ -189,11 +189,16 @@ unsafe extern "C" fn decide<S: Strategy>(
             slice_or_empty(view.opponent.cast::<Move>(), view.len),
         )
     };
-    let history = History::with_counts(own, opponent, view.own_defections, view.opponent_defections);
+    let history =
+        History::with_counts(own, opponent, view.own_defections, view.opponent_defections);
     match catch_unwind(AssertUnwindSafe(|| instance.strategy.decide(&history, rng))) {
         Ok(m) => m as u8,
         Err(payload) => {
-            instance.error = format!("panicked on turn {}: {}", view.len + 1, panic_message(&*payload));
+            instance.error = format!(
+                "panicked on turn {}: {}",
+                view.len + 1,
+                panic_message(&*payload)
+            );
             DECIDE_ERROR
         }
     }

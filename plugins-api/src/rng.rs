@@ -157,7 +157,11 @@ mod tests {
             below_counts[rng.below(3) as usize] += 1;
         }
         // Mean of 30,000 uniforms: sd = sqrt(1/12/30000) ~ 0.00167; 5 sd bounds.
-        assert!((sum / 30_000.0 - 0.5).abs() < 0.0085, "mean {}", sum / 30_000.0);
+        assert!(
+            (sum / 30_000.0 - 0.5).abs() < 0.0085,
+            "mean {}",
+            sum / 30_000.0
+        );
         for c in below_counts {
             // Binomial(30000, 1/3): sd ~ 81.6; 5 sd bounds.
             assert!((c as i64 - 10_000).abs() < 410, "{below_counts:?}");

@@ -12,55 +12,57 @@
 
 pub mod params;
 
-pub mod basic;
-pub mod titfortat;
-pub mod grudger;
-pub mod punisher;
-pub mod retaliate;
-pub mod backstabber;
+pub mod adaptive;
+pub mod adaptor;
+pub mod ann;
+pub mod apavlov;
 pub mod appeaser;
-pub mod oncebitten;
-pub mod forgiver;
-pub mod resurrection;
-pub mod grumpy;
-pub mod doubler;
-pub mod verybad;
-pub mod mutual;
-pub mod inverse;
-pub mod negation;
 pub mod averagecopier;
 pub mod axelrod_first;
 pub mod axelrod_second;
-pub mod fsm;
-pub mod lookerup;
-pub mod sequence_player;
-pub mod mathematicalconstants;
-pub mod hunter;
-pub mod ann;
-pub mod gambler;
-pub mod hmm;
-pub mod qlearner;
-pub mod prober;
-pub mod handshake;
-pub mod gradualkiller;
-pub mod cycler;
-pub mod gobymajority;
-pub mod memoryone;
-pub mod zero_determinant;
-pub mod apavlov;
-pub mod adaptive;
-pub mod memorytwo;
-pub mod frequency_analyzer;
-pub mod momentum;
-pub mod shortmem;
-pub mod revised_downing;
-pub mod worse_and_worse;
+pub mod backstabber;
+pub mod basic;
 pub mod better_and_better;
-pub mod selfsteem;
-pub mod stalker;
-pub mod calculator;
-pub mod adaptor;
 pub mod bush_mosteller;
+pub mod calculator;
+pub mod cycler;
+pub mod doubler;
+pub mod forgiver;
+pub mod frequency_analyzer;
+pub mod fsm;
+pub mod gambler;
+pub mod gobymajority;
+pub mod gradualkiller;
+pub mod grudger;
+pub mod grumpy;
+pub mod handshake;
+pub mod hmm;
+pub mod hunter;
+pub mod inverse;
+pub mod lookerup;
+pub mod mathematicalconstants;
+pub mod memoryone;
+pub mod memorytwo;
+pub mod meta;
+pub mod momentum;
+pub mod mutual;
+pub mod negation;
+pub mod oncebitten;
+pub mod prober;
+pub mod punisher;
+pub mod qlearner;
+pub mod resurrection;
+pub mod retaliate;
+pub mod revised_downing;
+pub mod selfsteem;
+pub mod sequence_player;
+pub mod shortmem;
+pub mod stalker;
+pub mod titfortat;
+pub mod trust;
+pub mod verybad;
+pub mod worse_and_worse;
+pub mod zero_determinant;
 
 vertrouwen_plugins_api::export_plugin! {
     plugin: "vertrouwen-strategies",
@@ -115,5 +117,23 @@ vertrouwen_plugins_api::export_plugin! {
         calculator::EXPORTS,
         adaptor::EXPORTS,
         bush_mosteller::EXPORTS,
+        trust::EXPORTS,
+        meta::EXPORTS,
     ],
 }
+
+/// Other names users know these strategies by: Axelrod-Python 4.14.0's class-level names where
+/// they differ from the name a default instance prints (`axl.GoByMajority5.name` is
+/// "Go By Majority 5", `str(axl.GoByMajority5())` is "Soft Go By Majority: 5"). Pairs of
+/// (alias, display name); engines register them with `Registry::add_alias`.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("Go By Majority", "Soft Go By Majority"),
+    ("Go By Majority 5", "Soft Go By Majority: 5"),
+    ("Go By Majority 10", "Soft Go By Majority: 10"),
+    ("Go By Majority 20", "Soft Go By Majority: 20"),
+    ("Go By Majority 40", "Soft Go By Majority: 40"),
+    ("Hard Go By Majority 5", "Hard Go By Majority: 5"),
+    ("Hard Go By Majority 10", "Hard Go By Majority: 10"),
+    ("Hard Go By Majority 20", "Hard Go By Majority: 20"),
+    ("Hard Go By Majority 40", "Hard Go By Majority: 40"),
+];

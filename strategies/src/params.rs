@@ -16,7 +16,9 @@ pub fn probability(name: &str, p: f64) -> Result<f64, String> {
     if (0.0..=1.0).contains(&p) {
         Ok(p)
     } else {
-        Err(format!("parameter `{name}` must be a probability in [0, 1], got {p}"))
+        Err(format!(
+            "parameter `{name}` must be a probability in [0, 1], got {p}"
+        ))
     }
 }
 
@@ -24,8 +26,9 @@ pub fn probability(name: &str, p: f64) -> Result<f64, String> {
 pub fn moves(name: &str, text: &str) -> Result<Vec<vertrouwen_plugins_api::Move>, String> {
     text.chars()
         .map(|c| {
-            vertrouwen_plugins_api::Move::from_char(c)
-                .ok_or_else(|| format!("parameter `{name}` must contain only C and D, got {text:?}"))
+            vertrouwen_plugins_api::Move::from_char(c).ok_or_else(|| {
+                format!("parameter `{name}` must contain only C and D, got {text:?}")
+            })
         })
         .collect()
 }
@@ -43,7 +46,10 @@ mod tests {
     }
     impl Default for P {
         fn default() -> Self {
-            P { p: 0.5, cycle: "CD".into() }
+            P {
+                p: 0.5,
+                cycle: "CD".into(),
+            }
         }
     }
 

@@ -7,7 +7,10 @@ use vertrouwen_engine::Registry;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A file under `tests/fixtures/`.
@@ -43,7 +46,15 @@ pub fn static_registry() -> Registry {
     let mut r = Registry::new();
     r.add_static(vertrouwen_strategies::plugin_header())
         .expect("built-in library is valid");
+    add_aliases(&mut r);
     r
+}
+
+/// Registers the built-in library's aliases (Axelrod-Python class-level names).
+pub fn add_aliases(r: &mut Registry) {
+    for (alias, target) in vertrouwen_strategies::ALIASES {
+        r.add_alias(alias, target).expect("alias targets exist");
+    }
 }
 
 /// A registry with the built-in library loaded from its cdylib, as a plugin.
@@ -51,6 +62,7 @@ pub fn loaded_registry() -> Registry {
     let mut r = Registry::new();
     r.load_plugin(&cdylib("vertrouwen-strategies"))
         .expect("built-in library loads as a plugin");
+    add_aliases(&mut r);
     r
 }
 

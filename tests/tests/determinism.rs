@@ -9,9 +9,19 @@ use vertrouwen_tests::static_registry;
 
 fn noisy_spec() -> TournamentSpec {
     let r = static_registry();
-    let names = ["Tit For Tat", "Random", "Grudger", "Win-Stay Lose-Shift", "Alternator", "Defector"];
+    let names = [
+        "Tit For Tat",
+        "Random",
+        "Grudger",
+        "Win-Stay Lose-Shift",
+        "Alternator",
+        "Defector",
+    ];
     TournamentSpec {
-        players: names.iter().map(|n| PlayerSpec::new(r.resolve(n).unwrap())).collect(),
+        players: names
+            .iter()
+            .map(|n| PlayerSpec::new(r.resolve(n).unwrap()))
+            .collect(),
         matches: MatchSpec::new(Some(150), Some(0.01), 0.05, Game::STANDARD).unwrap(),
         repetitions: 7,
         seed: 42,
@@ -24,12 +34,18 @@ fn results_are_byte_identical_for_one_and_two_threads() {
     let one = run(&spec, RunOptions { threads: Some(1) }).unwrap();
     let two = run(&spec, RunOptions { threads: Some(2) }).unwrap();
     let three = run(&spec, RunOptions { threads: Some(3) }).unwrap();
-    let json = |o: &vertrouwen_engine::tournament::TournamentOutcome| serde_json::to_string(&o.results).unwrap();
+    let json = |o: &vertrouwen_engine::tournament::TournamentOutcome| {
+        serde_json::to_string(&o.results).unwrap()
+    };
     assert_eq!(json(&one), json(&two));
     assert_eq!(json(&one), json(&three));
     assert_eq!(one.results.summary_csv(), two.results.summary_csv());
     // And the seed matters.
-    let other = run(&TournamentSpec { seed: 43, ..spec }, RunOptions { threads: Some(2) }).unwrap();
+    let other = run(
+        &TournamentSpec { seed: 43, ..spec },
+        RunOptions { threads: Some(2) },
+    )
+    .unwrap();
     assert_ne!(json(&one), json(&other));
 }
 
@@ -40,7 +56,10 @@ fn cached_deterministic_pairs_equal_replayed_ones() {
     let r = static_registry();
     let names = ["Tit For Tat", "Random", "Grudger", "Alternator"];
     let spec = TournamentSpec {
-        players: names.iter().map(|n| PlayerSpec::new(r.resolve(n).unwrap())).collect(),
+        players: names
+            .iter()
+            .map(|n| PlayerSpec::new(r.resolve(n).unwrap()))
+            .collect(),
         matches: MatchSpec::fixed(50),
         repetitions: 4,
         seed: 3,
@@ -52,19 +71,36 @@ fn cached_deterministic_pairs_equal_replayed_ones() {
     // in every repetition (mean 3 per turn, no spread), Random's pairs vary.
     assert_eq!(out.results.payoff_matrix[0][2], 3.0);
     assert_eq!(out.results.payoff_stddevs[0][2], 0.0);
-    assert!(out.results.payoff_stddevs[1][3] > 0.0, "Random vs Alternator varies");
+    assert!(
+        out.results.payoff_stddevs[1][3] > 0.0,
+        "Random vs Alternator varies"
+    );
     assert!(out.results.match_lengths.iter().all(|rep| rep[0][2] == 50));
 }
 
-fn play_many(a: &str, b: &str, spec: &MatchSpec, seeds: std::ops::Range<u64>) -> Vec<(u32, Vec<vertrouwen_engine::Move>, Vec<vertrouwen_engine::Move>)> {
+fn play_many(
+    a: &str,
+    b: &str,
+    spec: &MatchSpec,
+    seeds: std::ops::Range<u64>,
+) -> Vec<(
+    u32,
+    Vec<vertrouwen_engine::Move>,
+    Vec<vertrouwen_engine::Move>,
+)> {
     let r = static_registry();
     let mut x = r.resolve(a).unwrap().instantiate(None).unwrap();
     let mut y = r.resolve(b).unwrap().instantiate(None).unwrap();
-    let label = PlayerLabel { name: "x", source: "builtin" };
+    let label = PlayerLabel {
+        name: "x",
+        source: "builtin",
+    };
     let mut scratch = MatchScratch::new();
     seeds
         .map(|s| {
-            let st = scratch.play([&mut x, &mut y], [label, label], spec, s).unwrap();
+            let st = scratch
+                .play([&mut x, &mut y], [label, label], spec, s)
+                .unwrap();
             let (m1, m2) = scratch.moves();
             (st.turns, m1.to_vec(), m2.to_vec())
         })
@@ -80,7 +116,11 @@ fn noise_flips_moves_at_the_stated_rate() {
     let games = play_many("Cooperator", "Cooperator", &spec, 0..400);
     let (mut flips, mut total) = (0usize, 0usize);
     for (_, m1, m2) in &games {
-        flips += m1.iter().chain(m2).filter(|m| **m == vertrouwen_engine::Move::D).count();
+        flips += m1
+            .iter()
+            .chain(m2)
+            .filter(|m| **m == vertrouwen_engine::Move::D)
+            .count();
         total += m1.len() + m2.len();
     }
     let rate = flips as f64 / total as f64;
@@ -128,10 +168,23 @@ fn strategies_are_told_fixed_lengths_only() {
     let r = static_registry();
     let backstabber = r.resolve("BackStabber").unwrap();
     let coop = r.resolve("Cooperator").unwrap();
-    let fixed = vertrouwen_engine::matchup::play_recorded([(backstabber, None), (coop, None)], &MatchSpec::fixed(200), 0).unwrap();
-    assert!(fixed.moves1.ends_with("DD"), "BackStabber defects in the last two turns of a known length");
+    let fixed = vertrouwen_engine::matchup::play_recorded(
+        [(backstabber, None), (coop, None)],
+        &MatchSpec::fixed(200),
+        0,
+    )
+    .unwrap();
+    assert!(
+        fixed.moves1.ends_with("DD"),
+        "BackStabber defects in the last two turns of a known length"
+    );
     let capped = MatchSpec::new(Some(200), Some(1e-9), 0.0, Game::STANDARD).unwrap();
-    let unknown = vertrouwen_engine::matchup::play_recorded([(backstabber, None), (coop, None)], &capped, 0).unwrap();
+    let unknown =
+        vertrouwen_engine::matchup::play_recorded([(backstabber, None), (coop, None)], &capped, 0)
+            .unwrap();
     assert_eq!(unknown.turns, 200);
-    assert!(unknown.moves1.ends_with("CC"), "no end-game when the length is not announced");
+    assert!(
+        unknown.moves1.ends_with("CC"),
+        "no end-game when the length is not announced"
+    );
 }

@@ -18,9 +18,17 @@ fn with_plugin(name: &str) -> Registry {
 fn example_plugin_loads_and_plays_against_builtins() {
     let r = with_plugin("example-plugin");
     let betrayer = r.resolve("Slow Betrayer").unwrap();
-    assert_eq!(betrayer.source, StrategySource::Plugin(cdylib("example-plugin")));
+    assert_eq!(
+        betrayer.source,
+        StrategySource::Plugin(cdylib("example-plugin"))
+    );
     let tft = r.resolve("Tit For Tat").unwrap();
-    let rec = play_recorded([(betrayer, Some("(patience: 3)")), (tft, None)], &MatchSpec::fixed(8), 0).unwrap();
+    let rec = play_recorded(
+        [(betrayer, Some("(patience: 3)")), (tft, None)],
+        &MatchSpec::fixed(8),
+        0,
+    )
+    .unwrap();
     // Trust for three turns, then betrayal; Tit For Tat answers one turn later.
     assert_eq!(rec.moves1, "CCCDDDDD");
     assert_eq!(rec.moves2, "CCCCDDDD");
@@ -29,7 +37,11 @@ fn example_plugin_loads_and_plays_against_builtins() {
 #[test]
 fn plugin_parameter_errors_name_the_strategy() {
     let r = with_plugin("example-plugin");
-    let e = r.resolve("Generous Mirror").unwrap().instantiate(Some("(forgive_every: 0)")).unwrap_err();
+    let e = r
+        .resolve("Generous Mirror")
+        .unwrap()
+        .instantiate(Some("(forgive_every: 0)"))
+        .unwrap_err();
     assert_eq!(e.name, "Generous Mirror");
     assert!(e.message.contains("at least 1"), "{e}");
     assert!(e.to_string().contains("libexample_plugin"), "{e}");
@@ -39,8 +51,14 @@ fn plugin_parameter_errors_name_the_strategy() {
 fn loading_the_same_plugin_twice_is_a_duplicate_name_error() {
     let mut r = with_plugin("example-plugin");
     let before = r.entries().len();
-    let e = r.load_plugin(&cdylib("example-plugin")).unwrap_err().to_string();
-    assert!(e.contains("\"Slow Betrayer\" is already taken by") && e.contains("libexample_plugin"), "{e}");
+    let e = r
+        .load_plugin(&cdylib("example-plugin"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"Slow Betrayer\" is already taken by") && e.contains("libexample_plugin"),
+        "{e}"
+    );
     assert_eq!(r.entries().len(), before, "a refused plugin adds nothing");
     assert_eq!(e.lines().count(), 1);
 }
@@ -49,14 +67,23 @@ fn loading_the_same_plugin_twice_is_a_duplicate_name_error() {
 fn a_file_that_is_not_a_library_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("strategy.so");
-    std::fs::File::create(&path).unwrap().write_all(b"not an ELF file").unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(b"not an ELF file")
+        .unwrap();
     let e = Registry::new().load_plugin(&path).unwrap_err().to_string();
     assert!(e.starts_with(&path.display().to_string()), "{e}");
-    assert!(e.contains("cannot load as a shared library") && e.contains("cdylib"), "{e}");
+    assert!(
+        e.contains("cannot load as a shared library") && e.contains("cdylib"),
+        "{e}"
+    );
     assert_eq!(e.lines().count(), 1);
 
     let missing = dir.path().join("nowhere.so");
-    let e = Registry::new().load_plugin(&missing).unwrap_err().to_string();
+    let e = Registry::new()
+        .load_plugin(&missing)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no such file"), "{e}");
 }
 
@@ -65,8 +92,14 @@ fn a_library_built_for_another_abi_major_is_refused_with_the_fix() {
     let path = cdylib("future-abi-plugin");
     let e = Registry::new().load_plugin(&path).unwrap_err().to_string();
     assert!(e.starts_with(&path.display().to_string()), "{e}");
-    assert!(e.contains("built for plugin ABI 2") && e.contains("this engine speaks ABI 1"), "{e}");
-    assert!(e.contains("rebuild the plugin against vertrouwen-plugins-api 1.x"), "{e}");
+    assert!(
+        e.contains("built for plugin ABI 2") && e.contains("this engine speaks ABI 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("rebuild the plugin against vertrouwen-plugins-api 1.x"),
+        "{e}"
+    );
 }
 
 /// A real shared library without any Vertrouwen symbol: the C library this test process uses.
@@ -79,8 +112,14 @@ fn a_library_without_the_entry_symbol_is_refused() {
         .filter_map(|l| l.split_whitespace().nth(5))
         .find(|p| p.contains("/libc.so") || p.contains("/libc-"))
         .expect("libc is mapped");
-    let e = Registry::new().load_plugin(std::path::Path::new(libc)).unwrap_err().to_string();
-    assert!(e.contains("not a Vertrouwen plugin") && e.contains("vertrouwen_plugin_v1"), "{e}");
+    let e = Registry::new()
+        .load_plugin(std::path::Path::new(libc))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("not a Vertrouwen plugin") && e.contains("vertrouwen_plugin_v1"),
+        "{e}"
+    );
     assert!(e.contains("export_plugin!"), "{e}");
 }
 
@@ -90,13 +129,21 @@ fn a_panicking_strategy_is_an_error_with_its_name_not_an_abort() {
     let bad = r.resolve("Panics On Turn Three").unwrap();
     let tft = r.resolve("Tit For Tat").unwrap();
     let e = play_recorded([(tft, None), (bad, None)], &MatchSpec::fixed(10), 0).unwrap_err();
-    let MatchError::Strategy(s) = &e else { panic!("{e:?}") };
+    let MatchError::Strategy(s) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(s.name, "Panics On Turn Three");
-    assert!(s.message.contains("panicked on turn 3") && s.message.contains("deliberate failure"), "{e}");
+    assert!(
+        s.message.contains("panicked on turn 3") && s.message.contains("deliberate failure"),
+        "{e}"
+    );
 
     let reset = r.resolve("Panics In Reset").unwrap();
     let e = play_recorded([(reset, None), (tft, None)], &MatchSpec::fixed(10), 0).unwrap_err();
-    assert!(e.to_string().contains("Panics In Reset") && e.to_string().contains("panicked in reset"), "{e}");
+    assert!(
+        e.to_string().contains("Panics In Reset") && e.to_string().contains("panicked in reset"),
+        "{e}"
+    );
 
     // In a tournament the failure names the match and the strategy, and nothing is half-written.
     let spec = TournamentSpec {

@@ -72,7 +72,8 @@ fn check(file: &RefFile, registry: &Registry, path: &str) -> Outcome {
         let rec = match play_recorded([(a, None), (b, None)], &spec, 1) {
             Ok(r) => r,
             Err(e) => {
-                out.mismatches.push(format!("{path}: {} vs {}: error {e}", m.p1, m.p2));
+                out.mismatches
+                    .push(format!("{path}: {} vs {}: error {e}", m.p1, m.p2));
                 continue;
             }
         };
@@ -129,7 +130,10 @@ fn run_file(name: &str, require_all_required: bool) {
         if require_all_required {
             for r in REQUIRED {
                 if file.strategies.iter().any(|s| s.name == *r) {
-                    assert!(!o.missing.contains(*r), "required strategy {r:?} is missing");
+                    assert!(
+                        !o.missing.contains(*r),
+                        "required strategy {r:?} is missing"
+                    );
                 }
             }
         }
@@ -139,7 +143,12 @@ fn run_file(name: &str, require_all_required: bool) {
         failures.is_empty(),
         "{} mismatching pairs:\n{}",
         failures.len(),
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -166,7 +175,10 @@ fn game_reading_strategies_match_under_another_game() {
 fn every_required_strategy_exists() {
     let r = static_registry();
     let missing: Vec<_> = REQUIRED.iter().filter(|n| r.resolve(n).is_err()).collect();
-    assert!(missing.is_empty(), "missing required strategies: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "missing required strategies: {missing:?}"
+    );
 }
 
 /// Classifiers we declare equal Axelrod-Python's for every shared strategy in the fixtures.
@@ -184,7 +196,11 @@ fn declared_classifiers_match_the_reference() {
         };
         let uses_length = s.makes_use_of.iter().any(|u| u == "length");
         let uses_game = s.makes_use_of.iter().any(|u| u == "game");
-        if c.memory() != depth || c.is_stochastic() || c.uses_length() != uses_length || c.uses_game() != uses_game {
+        if c.memory() != depth
+            || c.is_stochastic()
+            || c.uses_length() != uses_length
+            || c.uses_game() != uses_game
+        {
             wrong.push(format!(
                 "{}: ours depth {:?} stochastic {} length {} game {}; reference depth {:?} length {uses_length} game {uses_game}",
                 s.name,

@@ -40,16 +40,25 @@ fn cells(line: &str) -> Vec<String> {
 #[test]
 fn summary_matches_axelrod_python() {
     let registry = static_registry();
-    let players = PLAYERS.iter().map(|n| PlayerSpec::new(registry.resolve(n).unwrap())).collect();
+    let players = PLAYERS
+        .iter()
+        .map(|n| PlayerSpec::new(registry.resolve(n).unwrap()))
+        .collect();
     let spec = TournamentSpec {
         players,
         matches: MatchSpec::fixed(200),
         repetitions: 5,
         seed: 1,
     };
-    let ours = run(&spec, RunOptions::default()).unwrap().results.summary_csv();
-    let expected = std::fs::read_to_string(fixture("axelrod-4.14.0/summary_classics_deterministic.csv")).unwrap();
-    let (ours_lines, expected_lines): (Vec<_>, Vec<_>) = (ours.lines().collect(), expected.lines().collect());
+    let ours = run(&spec, RunOptions::default())
+        .unwrap()
+        .results
+        .summary_csv();
+    let expected =
+        std::fs::read_to_string(fixture("axelrod-4.14.0/summary_classics_deterministic.csv"))
+            .unwrap();
+    let (ours_lines, expected_lines): (Vec<_>, Vec<_>) =
+        (ours.lines().collect(), expected.lines().collect());
     assert_eq!(ours_lines.len(), expected_lines.len());
     assert_eq!(ours_lines[0], expected_lines[0], "header");
     for (o, e) in ours_lines.iter().zip(&expected_lines).skip(1) {
@@ -59,7 +68,8 @@ fn summary_matches_axelrod_python() {
             match (a.parse::<f64>(), b.parse::<f64>()) {
                 // Floats: equal up to summation-order rounding (a few ulps).
                 (Ok(x), Ok(y)) if a.contains('.') || b.contains('.') => assert!(
-                    (x - y).abs() <= 1e-12 * y.abs().max(1.0) && (a.contains('.') == b.contains('.')),
+                    (x - y).abs() <= 1e-12 * y.abs().max(1.0)
+                        && (a.contains('.') == b.contains('.')),
                     "row {e:?} column {k}: ours {a} expected {b}"
                 ),
                 _ => assert_eq!(a, b, "row {e:?} column {k}"),

@@ -13,7 +13,11 @@ use vertrouwen_plugins_api::{export_plugin, History, MatchContext, Move, Rng, St
 /// Reads `(name: N)` style parameter text for a single non-negative integer parameter. A real
 /// plugin may use serde and ron; this one shows that the ABI only needs a string.
 fn single_integer(params: &str, name: &str, default: u64) -> Result<u64, String> {
-    let inner = params.trim().trim_start_matches('(').trim_end_matches(')').trim();
+    let inner = params
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
     if inner.is_empty() {
         return Ok(default);
     }
@@ -21,13 +25,17 @@ fn single_integer(params: &str, name: &str, default: u64) -> Result<u64, String>
         .split_once(':')
         .ok_or_else(|| format!("expected ({name}: <whole number>), got {params:?}"))?;
     if key.trim() != name {
-        return Err(format!("unknown parameter {:?}; expected ({name}: <whole number>)", key.trim()));
+        return Err(format!(
+            "unknown parameter {:?}; expected ({name}: <whole number>)",
+            key.trim()
+        ));
     }
-    value
-        .trim()
-        .trim_end_matches(',')
-        .parse()
-        .map_err(|_| format!("parameter `{name}` must be a whole number, got {:?}", value.trim()))
+    value.trim().trim_end_matches(',').parse().map_err(|_| {
+        format!(
+            "parameter `{name}` must be a whole number, got {:?}",
+            value.trim()
+        )
+    })
 }
 
 /// Earns trust, then exploits it: cooperates until the opponent has cooperated on
@@ -83,9 +91,9 @@ impl Strategy for GenerousMirror {
 
     fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
         match history.last_opponent() {
-            Some(Move::D) => {
-                Move::defect_if(!(history.opponent_defections() as u64).is_multiple_of(self.forgive_every))
-            }
+            Some(Move::D) => Move::defect_if(
+                !(history.opponent_defections() as u64).is_multiple_of(self.forgive_every),
+            ),
             _ => Move::C,
         }
     }
@@ -122,8 +130,12 @@ mod tests {
     fn parameters_are_checked() {
         assert_eq!(single_integer("()", "patience", 10), Ok(10));
         assert_eq!(single_integer("(patience: 4)", "patience", 10), Ok(4));
-        assert!(single_integer("(patience: x)", "patience", 10).unwrap_err().contains("whole number"));
-        assert!(single_integer("(speed: 1)", "patience", 10).unwrap_err().contains("unknown parameter"));
+        assert!(single_integer("(patience: x)", "patience", 10)
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(single_integer("(speed: 1)", "patience", 10)
+            .unwrap_err()
+            .contains("unknown parameter"));
         assert!(GenerousMirror::create("(forgive_every: 0)").is_err());
     }
 

@@ -28,19 +28,17 @@
 
 use std::sync::Mutex;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
+use vertrouwen_plugins_api::Rng;
 
 use crate::loader::{Instance, StrategyError};
-use crate::matchup::{state_index, MatchError, MatchScratch, MatchSpec, PlayerLabel};
+use crate::matchup::{MatchError, MatchScratch, MatchSpec, PlayerLabel};
 use crate::moran::{self, Process};
 use crate::payoff_matrix::{DynamicsError, PayoffMatrix};
 use crate::population::{self, PairPayoff, SimulationConfig};
 use crate::replicator::{self, Tolerances};
-use crate::results::pairs;
-use crate::tournament::PlayerSpec;
+use crate::tournament::{self, PlayerSpec, RunOptions, TournamentError, TournamentSpec};
 
 /// How a match becomes a payoff (module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,8 +65,6 @@ pub struct MatchPayoffSpec {
 pub enum EvolutionError {
     #[error("need at least one strategy")]
     NoPlayers,
-    #[error("`repetitions` must be at least 1")]
-    NoRepetitions,
     #[error("invalid match settings: {0}")]
     Spec(String),
     #[error("player {label:?}: {source}")]
@@ -77,18 +73,12 @@ pub enum EvolutionError {
         #[source]
         source: StrategyError,
     },
-    #[error("match {p1} vs {p2} (repetition {repetition}): {source}")]
-    Match {
-        p1: String,
-        p2: String,
-        repetition: u32,
-        #[source]
-        source: MatchError,
-    },
     #[error("{0}")]
     Dynamics(#[from] DynamicsError),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Tournament(#[from] TournamentError),
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
 }
@@ -108,16 +98,16 @@ pub struct ComputedPayoffs {
 struct Worker {
     scratch: MatchScratch,
     instances: Vec<[Option<Instance>; 2]>,
-    /// Move histories of [`Worker::play_lean`].
-    moves: [Vec<Move>; 2],
+    /// Each player's source as text, for error labels (made once, not per match).
+    sources: Vec<String>,
 }
 
 impl Worker {
-    fn new(n: usize) -> Self {
+    fn new(players: &[PlayerSpec]) -> Self {
         Worker {
             scratch: MatchScratch::new(),
-            instances: (0..n).map(|_| [None, None]).collect(),
-            moves: [Vec::new(), Vec::new()],
+            instances: (0..players.len()).map(|_| [None, None]).collect(),
+            sources: players.iter().map(|p| p.entry.source.to_string()).collect(),
         }
     }
 
@@ -131,10 +121,8 @@ impl Worker {
         Ok(())
     }
 
-    /// Player 1's payoff of the match `i` vs `j`: the same match as
-    /// [`MatchScratch::play`] (same seeds, streams, noise and length; checked by a test) but
-    /// without the statistics the dynamics do not need, for [`MatchPayoff`]'s hot path.
-    fn play_lean(
+    /// Player 1's payoff of the match `i` vs `j`, for [`MatchPayoff`].
+    fn play_one(
         &mut self,
         players: &[PlayerSpec],
         i: usize,
@@ -143,84 +131,8 @@ impl Worker {
         seed: u64,
         kind: PayoffKind,
     ) -> Result<f64, MatchError> {
-        self.ensure(players, i, j)?;
-        let turns = spec.turns_for(seed);
-        let mut a = self.instances[i][0].take().expect("created above");
-        let mut b = self.instances[j][1].take().expect("created above");
-        let result = self.lean_loop(&mut a, &mut b, spec, seed, turns);
-        self.instances[i][0] = Some(a);
-        self.instances[j][1] = Some(b);
-        let fail = |k: usize, message: String| {
-            let p = &players[if k == 0 { i } else { j }];
-            MatchError::Strategy(StrategyError {
-                name: p.label.clone(),
-                source_: p.entry.source.to_string(),
-                message,
-            })
-        };
-        let counts = result.map_err(|(k, m)| fail(k, m))?;
-        let [cc, cd, dc, dd] = counts.map(|c| c as f64);
-        let g = &spec.game;
-        let total = cc * g.r + cd * g.s + dc * g.t + dd * g.p;
-        Ok(match kind {
-            PayoffKind::Totals => total,
-            PayoffKind::PerTurn => total / (turns.max(1) as f64),
-        })
-    }
-
-    /// The turn loop of [`MatchScratch::play`], counting only the states from player 1's side.
-    fn lean_loop(
-        &mut self,
-        p1: &mut Instance,
-        p2: &mut Instance,
-        spec: &MatchSpec,
-        seed: u64,
-        turns: u64,
-    ) -> Result<[u64; 4], (usize, String)> {
-        let announced = spec.is_fixed().then_some(turns);
-        for (k, p) in [&mut *p1, &mut *p2].into_iter().enumerate() {
-            let ctx = MatchContext {
-                length: announced,
-                noise: spec.noise,
-                game: spec.game.payoffs(),
-                seed: derive_seed(seed, 4 + k as u64),
-            };
-            p.reset(&ctx).map_err(|m| (k, m))?;
-        }
-        let mut rng1 = Rng::for_stream(seed, 1);
-        let mut rng2 = Rng::for_stream(seed, 2);
-        let mut noise_rng = Rng::for_stream(seed, 3);
-        let noise = spec.noise;
-        let [m1, m2] = &mut self.moves;
-        m1.clear();
-        m2.clear();
-        let n = turns as usize;
-        m1.reserve(n);
-        m2.reserve(n);
-        let (mut d1, mut d2) = (0usize, 0usize);
-        let mut counts = [0u64; 4];
-        for _ in 0..n {
-            let Some(mut x) = p1.decide(m1, m2, d1, d2, &mut rng1) else {
-                return Err((0, p1.last_error()));
-            };
-            let Some(mut y) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
-                return Err((1, p2.last_error()));
-            };
-            if noise > 0.0 {
-                if noise_rng.chance(noise) {
-                    x = x.flip();
-                }
-                if noise_rng.chance(noise) {
-                    y = y.flip();
-                }
-            }
-            m1.push(x);
-            m2.push(y);
-            d1 += x as usize;
-            d2 += y as usize;
-            counts[state_index(x, y)] += 1;
-        }
-        Ok(counts)
+        self.play(players, i, j, spec, seed, kind)
+            .map(|(p1, _, _)| p1)
     }
 
     /// Plays `i` (player 1) against `j`; returns both payoffs in the requested kind and the
@@ -238,18 +150,14 @@ impl Worker {
         self.ensure(players, i, j)?;
         let mut a = self.instances[i][0].take().expect("created above");
         let mut b = self.instances[j][1].take().expect("created above");
-        let sources = [
-            players[i].entry.source.to_string(),
-            players[j].entry.source.to_string(),
-        ];
         let labels = [
             PlayerLabel {
                 name: &players[i].label,
-                source: &sources[0],
+                source: &self.sources[i],
             },
             PlayerLabel {
                 name: &players[j].label,
-                source: &sources[1],
+                source: &self.sources[j],
             },
         ];
         let result = self.scratch.play([&mut a, &mut b], labels, spec, seed);
@@ -265,6 +173,7 @@ impl Worker {
     }
 }
 
+/// Runs `f` in a pool of `threads` workers (`None`: the current pool).
 fn run_in_pool<T: Send>(
     threads: Option<usize>,
     f: impl FnOnce() -> T + Send,
@@ -298,87 +207,31 @@ fn stochastic_flags(players: &[PlayerSpec]) -> Result<Vec<bool>, EvolutionError>
 }
 
 /// Computes the payoff matrix between `spec.players` from matches (module docs for the
-/// conventions). `threads: None` uses rayon's current pool.
+/// conventions). It is a round-robin tournament underneath, so seeding, caching of
+/// deterministic pairs and thread-count independence are the tournament's.
+/// `threads: None` uses rayon's current pool.
 pub fn payoff_matrix(
     spec: &MatchPayoffSpec,
     threads: Option<usize>,
 ) -> Result<ComputedPayoffs, EvolutionError> {
-    if spec.players.is_empty() {
-        return Err(EvolutionError::NoPlayers);
-    }
-    if spec.repetitions == 0 {
-        return Err(EvolutionError::NoRepetitions);
-    }
-    spec.matches.validate().map_err(EvolutionError::Spec)?;
-    let stochastic = stochastic_flags(&spec.players)?;
-    let n = spec.players.len();
-    let pair_list = pairs(n);
-    let np = pair_list.len();
-    let random_matches = spec.matches.noise > 0.0 || !spec.matches.is_fixed();
-    let repeated: Vec<bool> = pair_list
-        .iter()
-        .map(|&(i, j)| random_matches || stochastic[i] || stochastic[j])
-        .collect();
-    let reps = spec.repetitions as usize;
-    let jobs: Vec<usize> = (0..reps * np)
-        .filter(|&index| index < np || repeated[index % np])
-        .collect();
-    let played = run_in_pool(threads, || {
-        jobs.par_iter()
-            .with_min_len(4)
-            .map_init(
-                || Worker::new(n),
-                |w, &index| {
-                    let (i, j) = pair_list[index % np];
-                    w.play(
-                        &spec.players,
-                        i,
-                        j,
-                        &spec.matches,
-                        derive_seed(spec.seed, index as u64),
-                        spec.kind,
-                    )
-                },
-            )
-            .collect::<Vec<_>>()
-    })?;
-    // Reduce in index order: sums per pair, then means.
-    let mut sums = vec![(0.0f64, 0.0f64, 0u32); np];
-    let mut turns_played = 0u64;
-    for (&index, result) in jobs.iter().zip(played) {
-        let p = index % np;
-        let (i, j) = pair_list[p];
-        let (s1, s2, turns) = result.map_err(|source| EvolutionError::Match {
-            p1: spec.players[i].label.clone(),
-            p2: spec.players[j].label.clone(),
-            repetition: (index / np) as u32,
-            source,
-        })?;
-        turns_played += u64::from(turns);
-        sums[p].0 += s1;
-        sums[p].1 += s2;
-        sums[p].2 += 1;
-    }
-    let mut rows = vec![vec![0.0; n]; n];
-    let mut flags = vec![vec![false; n]; n];
-    for (p, &(i, j)) in pair_list.iter().enumerate() {
-        let (s1, s2, count) = sums[p];
-        let c = f64::from(count);
-        if i == j {
-            rows[i][i] = (s1 + s2) / (2.0 * c);
-        } else {
-            rows[i][j] = s1 / c;
-            rows[j][i] = s2 / c;
-        }
-        flags[i][j] = repeated[p];
-        flags[j][i] = repeated[p];
-    }
+    let tournament = TournamentSpec {
+        players: spec.players.clone(),
+        matches: spec.matches,
+        repetitions: spec.repetitions,
+        seed: spec.seed,
+    };
+    let outcome = tournament::run(&tournament, RunOptions { threads })?;
+    let results = outcome.results;
+    let rows = match spec.kind {
+        PayoffKind::Totals => results.total_payoff_matrix,
+        PayoffKind::PerTurn => results.payoff_matrix,
+    };
     Ok(ComputedPayoffs {
-        labels: spec.players.iter().map(|p| p.label.clone()).collect(),
+        labels: results.players,
         matrix: PayoffMatrix::from_rows(&rows)?,
-        stochastic_pairs: flags,
-        matches_played: jobs.len(),
-        turns_played,
+        stochastic_pairs: outcome.replayed_pairs,
+        matches_played: outcome.matches_played,
+        turns_played: outcome.turns_played,
     })
 }
 
@@ -443,8 +296,8 @@ impl PairPayoff for MatchPayoff {
             .lock()
             .ok()
             .and_then(|mut p| p.pop())
-            .unwrap_or_else(|| Worker::new(self.players.len()));
-        let result = worker.play_lean(&self.players, a, b, &self.matches, seed, self.kind);
+            .unwrap_or_else(|| Worker::new(&self.players));
+        let result = worker.play_one(&self.players, a, b, &self.matches, seed, self.kind);
         if let Ok(mut p) = self.pool.lock() {
             p.push(worker);
         }
@@ -918,38 +771,6 @@ mod tests {
         // Cooperator vs Random: the Cooperator gets 3 or 0 per turn, mean near 1.5.
         let v = one.matrix.get(1, 0);
         assert!((v - 1.5).abs() < 0.2, "{v}");
-    }
-
-    #[test]
-    fn lean_matches_equal_engine_matches() {
-        use crate::game::Game;
-        let names = [
-            "Random",
-            "Tit For Tat",
-            "Grudger",
-            "First by Joss",
-            "Win-Stay Lose-Shift",
-        ];
-        let s = spec(&names, 1, PayoffKind::Totals, 1);
-        let specs = [
-            MatchSpec::fixed(200),
-            MatchSpec::new(Some(100), None, 0.05, Game::STANDARD).unwrap(),
-            MatchSpec::new(Some(300), Some(0.02), 0.01, Game::STANDARD).unwrap(),
-        ];
-        let mut w = Worker::new(names.len());
-        for m in &specs {
-            for i in 0..names.len() {
-                for j in 0..names.len() {
-                    for seed in 0..5 {
-                        for kind in [PayoffKind::Totals, PayoffKind::PerTurn] {
-                            let full = w.play(&s.players, i, j, m, seed, kind).unwrap().0;
-                            let lean = w.play_lean(&s.players, i, j, m, seed, kind).unwrap();
-                            assert_eq!(full, lean, "{i} vs {j}, seed {seed}, {m:?}");
-                        }
-                    }
-                }
-            }
-        }
     }
 
     #[test]

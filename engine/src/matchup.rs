@@ -1,8 +1,10 @@
 //! One match between two strategy instances: the per-turn hot loop.
 //!
 //! Semantics follow Axelrod-Python 4.14.0:
-//! - Noise flips each *intended* move with probability `noise` (player 1's draw first), and both
-//!   players' histories hold the flipped move, their own included.
+//! - Noise flips each *intended* move with probability `noise`, independently, and both
+//!   players' histories hold the flipped move, their own included. Instead of one draw per move
+//!   the engine draws the gap to each player's next flip from the geometric distribution (skip
+//!   sampling): the same Bernoulli process, with one draw per flip instead of one per move.
 //! - A match of random length ends after each turn with probability `prob_end`: its length is
 //!   drawn once at the start, `ceil(ln(1-x) / ln(1-prob_end))` for uniform `x`, and capped by
 //!   `turns` when both are given. Strategies are told the length only when it is fixed.
@@ -232,6 +234,21 @@ impl MatchScratch {
         let mut rng2 = Rng::for_stream(seed, 2);
         let mut noise_rng = Rng::for_stream(seed, 3);
         let noise = spec.noise;
+        // Turns until the next flip ~ Geometric(noise) on {0, 1, ..}: floor(ln(1-U)/ln(1-p)).
+        let log_keep = (-noise).ln_1p();
+        let gap = |rng: &mut Rng| -> usize {
+            if noise >= 1.0 {
+                0
+            } else {
+                // `as` saturates: a gap beyond usize::MAX (tiny noise) means "never".
+                ((1.0 - rng.next_f64()).ln() / log_keep).floor() as usize
+            }
+        };
+        let (mut next_flip1, mut next_flip2) = if noise > 0.0 {
+            (gap(&mut noise_rng), gap(&mut noise_rng))
+        } else {
+            (usize::MAX, usize::MAX)
+        };
 
         let [m1, m2] = &mut self.moves;
         m1.clear();
@@ -253,13 +270,14 @@ impl MatchScratch {
                 let Some(mut b) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
                     return Err(fail(1, p2.last_error()));
                 };
-                if noise > 0.0 {
-                    if noise_rng.chance(noise) {
-                        a = a.flip();
-                    }
-                    if noise_rng.chance(noise) {
-                        b = b.flip();
-                    }
+                let t = m1.len();
+                if t == next_flip1 {
+                    a = a.flip();
+                    next_flip1 = t.saturating_add(1).saturating_add(gap(&mut noise_rng));
+                }
+                if t == next_flip2 {
+                    b = b.flip();
+                    next_flip2 = t.saturating_add(1).saturating_add(gap(&mut noise_rng));
                 }
                 m1.push(a);
                 m2.push(b);

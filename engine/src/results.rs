@@ -60,6 +60,9 @@ pub struct ResultSet {
     pub payoff_matrix: Vec<Vec<f64>>,
     /// `payoff_stddevs[i][j]`: its population standard deviation over repetitions.
     pub payoff_stddevs: Vec<Vec<f64>>,
+    /// `total_payoff_matrix[i][j]`: mean over repetitions of i's total payoff against j
+    /// (self-play: the mean of both clones), for dynamics that use match totals.
+    pub total_payoff_matrix: Vec<Vec<f64>>,
     /// `cooperation[i][j]`: i's cooperations against j summed over repetitions (self-play: half
     /// of both clones' total, truncated, as Axelrod-Python).
     pub cooperation: Vec<Vec<u64>>,
@@ -85,8 +88,9 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
+/// `np.mean`: Axelrod-Python averages repetitions with numpy, so we sum the way numpy does.
 fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
+    numpy_sum(values) / values.len() as f64
 }
 
 /// `np.add.reduce` of a contiguous float64 array: pairwise summation with an 8-way unrolled
@@ -119,8 +123,10 @@ fn numpy_sum(a: &[f64]) -> f64 {
 }
 
 fn population_std(values: &[f64]) -> f64 {
+    // `np.std` (ddof = 0): the numpy mean of the squared deviations.
     let m = mean(values);
-    (values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / values.len() as f64).sqrt()
+    let squares: Vec<f64> = values.iter().map(|v| (v - m) * (v - m)).collect();
+    mean(&squares).sqrt()
 }
 
 /// Index of pair (i, j), i <= j, in the round-robin order (0,0), (0,1), .., (0,n-1), (1,1), ..
@@ -142,6 +148,7 @@ impl ResultSet {
         let pair_list = pairs(n);
         // Per (i, j) from i's side: per-rep per-turn payoff, scores, etc.
         let mut per_turn = vec![vec![Vec::with_capacity(reps); n]; n];
+        let mut totals = vec![vec![Vec::with_capacity(reps); n]; n];
         let mut scores = vec![vec![0.0; reps]; n];
         let mut wins = vec![vec![0u32; reps]; n];
         let mut cooperation = vec![vec![0u64; n]; n];
@@ -166,11 +173,14 @@ impl ResultSet {
                 let t = f64::from(st.turns.max(1));
                 if i == j {
                     per_turn[i][i].push((s1 / t + s2 / t) / 2.0);
+                    totals[i][i].push((s1 + s2) / 2.0);
                     cooperation[i][i] += u64::from(st.cooperations(0) + st.cooperations(1));
                     continue;
                 }
                 per_turn[i][j].push(s1 / t);
                 per_turn[j][i].push(s2 / t);
+                totals[i][j].push(s1);
+                totals[j][i].push(s2);
                 per_turn_sum[i] += s1 / t;
                 per_turn_sum[j] += s2 / t;
                 scores[i][r] += s1;
@@ -214,14 +224,17 @@ impl ResultSet {
             row[i] /= 2;
         }
 
-        let payoff_matrix: Vec<Vec<f64>> = per_turn
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|v| if v.is_empty() { 0.0 } else { mean(v) })
-                    .collect()
-            })
-            .collect();
+        let means = |m: &[Vec<Vec<f64>>]| -> Vec<Vec<f64>> {
+            m.iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|v| if v.is_empty() { 0.0 } else { mean(v) })
+                        .collect()
+                })
+                .collect()
+        };
+        let total_payoff_matrix = means(&totals);
+        let payoff_matrix = means(&per_turn);
         let payoff_stddevs: Vec<Vec<f64>> = per_turn
             .iter()
             .map(|row| {
@@ -292,6 +305,7 @@ impl ResultSet {
             wins,
             payoff_matrix,
             payoff_stddevs,
+            total_payoff_matrix,
             cooperation,
             match_lengths,
             state_distribution: states,

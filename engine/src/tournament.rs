@@ -89,6 +89,9 @@ pub struct TournamentOutcome {
     pub matches_played: usize,
     /// Turns actually played.
     pub turns_played: u64,
+    /// `replayed_pairs[i][j]`: whether the pair was played in every repetition (`false`: a
+    /// deterministic pair played once and reused).
+    pub replayed_pairs: Vec<Vec<bool>>,
 }
 
 /// Per-thread state: buffers and lazily created instances, two per player (self-play needs
@@ -251,9 +254,15 @@ pub fn run(
 
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
     let results = ResultSet::from_matches(labels, &spec.matches.game, &stats);
+    let mut replayed_pairs = vec![vec![false; n]; n];
+    for (p, &(i, j)) in pair_list.iter().enumerate() {
+        replayed_pairs[i][j] = !cached[p];
+        replayed_pairs[j][i] = !cached[p];
+    }
     Ok(TournamentOutcome {
         results,
         matches_played: jobs.len(),
         turns_played,
+        replayed_pairs,
     })
 }

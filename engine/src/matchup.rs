@@ -202,6 +202,50 @@ impl MatchScratch {
         (&self.moves[0], &self.moves[1])
     }
 
+    /// The turn loop. `NOISY` is a constant so that the noise-free loop has no flip checks.
+    /// On a strategy failure returns the failing player's index and message.
+    #[inline]
+    fn turns<const NOISY: bool>(
+        &mut self,
+        players: [&mut Instance; 2],
+        rngs: &mut [Rng; 2],
+        noise: &mut Noise,
+        n: usize,
+        stats: &mut MatchStats,
+    ) -> Result<(), (usize, String)> {
+        let [p1, p2] = players;
+        let [rng1, rng2] = rngs;
+        let [h1, h2] = &mut self.moves;
+        // Full-length buffers written by index: no capacity check per turn, and slicing them
+        // to `n` lets the compiler drop the bounds checks.
+        h1.clear();
+        h2.clear();
+        h1.resize(n, Move::C);
+        h2.resize(n, Move::C);
+        let (m1, m2) = (&mut h1[..n], &mut h2[..n]);
+        let (mut d1, mut d2) = (0usize, 0usize);
+        for t in 0..n {
+            let Some(mut a) = p1.decide(&m1[..t], &m2[..t], d1, d2, rng1) else {
+                return Err((0, p1.last_error()));
+            };
+            let Some(mut b) = p2.decide(&m2[..t], &m1[..t], d2, d1, rng2) else {
+                return Err((1, p2.last_error()));
+            };
+            if NOISY {
+                a = noise.apply(0, t, a);
+                b = noise.apply(1, t, b);
+            }
+            m1[t] = a;
+            m2[t] = b;
+            d1 += a as usize;
+            d2 += b as usize;
+        }
+        // The statistics are tallied after the match, in a loop without calls: cheaper than
+        // keeping more state alive across the strategies' calls in the loop above.
+        tally(m1, m2, stats);
+        Ok(())
+    }
+
     /// Plays one match between two instances (which must be distinct objects, even in
     /// self-play) and returns its statistics; the moves stay in the scratch buffers.
     pub fn play(
@@ -230,79 +274,90 @@ impl MatchScratch {
             };
             p.reset(&ctx).map_err(|m| fail(i, m))?;
         }
-        let mut rng1 = Rng::for_stream(seed, 1);
-        let mut rng2 = Rng::for_stream(seed, 2);
-        let mut noise_rng = Rng::for_stream(seed, 3);
-        let noise = spec.noise;
-        // Turns until the next flip ~ Geometric(noise) on {0, 1, ..}: floor(ln(1-U)/ln(1-p)).
-        let log_keep = (-noise).ln_1p();
-        let gap = |rng: &mut Rng| -> usize {
-            if noise >= 1.0 {
-                0
-            } else {
-                // `as` saturates: a gap beyond usize::MAX (tiny noise) means "never".
-                ((1.0 - rng.next_f64()).ln() / log_keep).floor() as usize
-            }
-        };
-        let (mut next_flip1, mut next_flip2) = if noise > 0.0 {
-            (gap(&mut noise_rng), gap(&mut noise_rng))
-        } else {
-            (usize::MAX, usize::MAX)
-        };
-
-        let [m1, m2] = &mut self.moves;
-        m1.clear();
-        m2.clear();
+        let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
+        let mut rngs = [Rng::for_stream(seed, 1), Rng::for_stream(seed, 2)];
         let n = turns as usize;
-        m1.reserve(n);
-        m2.reserve(n);
-        let (mut d1, mut d2) = (0usize, 0usize);
         let mut stats = MatchStats {
             turns: turns as u32,
             ..MatchStats::default()
         };
-        // One turn: both decide on the same histories, noise flips, both histories grow.
-        macro_rules! turn {
-            () => {{
-                let Some(mut a) = p1.decide(m1, m2, d1, d2, &mut rng1) else {
-                    return Err(fail(0, p1.last_error()));
-                };
-                let Some(mut b) = p2.decide(m2, m1, d2, d1, &mut rng2) else {
-                    return Err(fail(1, p2.last_error()));
-                };
-                let t = m1.len();
-                if t == next_flip1 {
-                    a = a.flip();
-                    next_flip1 = t.saturating_add(1).saturating_add(gap(&mut noise_rng));
-                }
-                if t == next_flip2 {
-                    b = b.flip();
-                    next_flip2 = t.saturating_add(1).saturating_add(gap(&mut noise_rng));
-                }
-                m1.push(a);
-                m2.push(b);
-                d1 += a as usize;
-                d2 += b as usize;
-                let s1 = state_index(a, b);
-                stats.states[s1] += 1;
-                (a, b, s1, state_index(b, a))
-            }};
-        }
-        if n > 0 {
-            // The first turn has no previous state, so it is peeled off the loop.
-            let (_, _, mut prev1, mut prev2) = turn!();
-            for _ in 1..n {
-                let (a, b, s1, s2) = turn!();
-                stats.transitions[0][prev1][a as usize] += 1;
-                stats.transitions[1][prev2][b as usize] += 1;
-                prev1 = s1;
-                prev2 = s2;
-            }
-        }
+        // Two copies of the loop: the noise-free one carries no flip checks at all.
+        let played = if spec.noise > 0.0 {
+            self.turns::<true>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+        } else {
+            self.turns::<false>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+        };
+        played.map_err(|(i, message)| fail(i, message))?;
+        let [m1, m2] = &self.moves;
         if n > 0 {
             stats.first = [m1[0] as u8, m2[0] as u8];
         }
         Ok(stats)
+    }
+}
+
+/// Counts states and state-to-action transitions of a played match into `stats`.
+fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
+    // Row 4 absorbs the first turn, which has no previous state, so the loop has no branch.
+    let mut transitions = [[[0u32; 2]; 5]; 2];
+    let (mut prev1, mut prev2) = (4usize, 4usize);
+    for (&a, &b) in m1.iter().zip(m2) {
+        let (s1, s2) = (state_index(a, b), state_index(b, a));
+        stats.states[s1] += 1;
+        transitions[0][prev1][a as usize] += 1;
+        transitions[1][prev2][b as usize] += 1;
+        prev1 = s1;
+        prev2 = s2;
+    }
+    for (player, rows) in transitions.iter().enumerate() {
+        stats.transitions[player].copy_from_slice(&rows[..4]);
+    }
+}
+
+/// Noise by skip sampling: the number of turns until a player's next flip is drawn from the
+/// geometric distribution, `floor(ln(1-U) / ln(1-p))`, so a flip costs one draw and a turn
+/// without a flip costs none.
+struct Noise {
+    p: f64,
+    log_keep: f64,
+    rng: Rng,
+    /// Turn index of each player's next flip (`usize::MAX`: never).
+    next: [usize; 2],
+}
+
+impl Noise {
+    fn new(p: f64, rng: Rng) -> Self {
+        let mut noise = Noise {
+            p,
+            log_keep: (-p).ln_1p(),
+            rng,
+            next: [usize::MAX; 2],
+        };
+        if p > 0.0 {
+            // Player 1's first gap is drawn first.
+            noise.next = [noise.gap(), noise.gap()];
+        }
+        noise
+    }
+
+    fn gap(&mut self) -> usize {
+        if self.p >= 1.0 {
+            0
+        } else {
+            // `as` saturates: a gap beyond usize::MAX (tiny noise) means "never".
+            ((1.0 - self.rng.next_f64()).ln() / self.log_keep).floor() as usize
+        }
+    }
+
+    /// The move as played on turn `t` by `player`, redrawing its next flip after a flip.
+    #[inline]
+    fn apply(&mut self, player: usize, t: usize, intended: Move) -> Move {
+        if t == self.next[player] {
+            self.next[player] = t.saturating_add(1).saturating_add(self.gap());
+            intended.flip()
+        } else {
+            intended
+        }
     }
 }
 

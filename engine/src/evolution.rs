@@ -32,13 +32,15 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use vertrouwen_plugins_api::Rng;
 
-use crate::loader::{Instance, StrategyError};
-use crate::matchup::{MatchError, MatchScratch, MatchSpec, PlayerLabel};
+use crate::loader::StrategyError;
+use crate::matchup::MatchSpec;
 use crate::moran::{self, Process};
 use crate::payoff_matrix::{DynamicsError, PayoffMatrix};
 use crate::population::{self, PairPayoff, SimulationConfig};
 use crate::replicator::{self, Tolerances};
-use crate::tournament::{self, PlayerSpec, RunOptions, TournamentError, TournamentSpec};
+use crate::tournament::{
+    self, MatchWorker, PlayerSpec, RunOptions, TournamentError, TournamentSpec,
+};
 
 /// How a match becomes a payoff (module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,85 +94,6 @@ pub struct ComputedPayoffs {
     pub stochastic_pairs: Vec<Vec<bool>>,
     pub matches_played: usize,
     pub turns_played: u64,
-}
-
-/// Per-thread state: scratch buffers and lazily created instances, two per player.
-struct Worker {
-    scratch: MatchScratch,
-    instances: Vec<[Option<Instance>; 2]>,
-    /// Each player's source as text, for error labels (made once, not per match).
-    sources: Vec<String>,
-}
-
-impl Worker {
-    fn new(players: &[PlayerSpec]) -> Self {
-        Worker {
-            scratch: MatchScratch::new(),
-            instances: (0..players.len()).map(|_| [None, None]).collect(),
-            sources: players.iter().map(|p| p.entry.source.to_string()).collect(),
-        }
-    }
-
-    fn ensure(&mut self, players: &[PlayerSpec], i: usize, j: usize) -> Result<(), MatchError> {
-        for (p, slot) in [(i, 0), (j, 1)] {
-            if self.instances[p][slot].is_none() {
-                let ps = &players[p];
-                self.instances[p][slot] = Some(ps.entry.instantiate(ps.params.as_deref())?);
-            }
-        }
-        Ok(())
-    }
-
-    /// Player 1's payoff of the match `i` vs `j`, for [`MatchPayoff`].
-    fn play_one(
-        &mut self,
-        players: &[PlayerSpec],
-        i: usize,
-        j: usize,
-        spec: &MatchSpec,
-        seed: u64,
-        kind: PayoffKind,
-    ) -> Result<f64, MatchError> {
-        self.play(players, i, j, spec, seed, kind)
-            .map(|(p1, _, _)| p1)
-    }
-
-    /// Plays `i` (player 1) against `j`; returns both payoffs in the requested kind and the
-    /// number of turns.
-    #[allow(clippy::too_many_arguments)]
-    fn play(
-        &mut self,
-        players: &[PlayerSpec],
-        i: usize,
-        j: usize,
-        spec: &MatchSpec,
-        seed: u64,
-        kind: PayoffKind,
-    ) -> Result<(f64, f64, u32), MatchError> {
-        self.ensure(players, i, j)?;
-        let mut a = self.instances[i][0].take().expect("created above");
-        let mut b = self.instances[j][1].take().expect("created above");
-        let labels = [
-            PlayerLabel {
-                name: &players[i].label,
-                source: &self.sources[i],
-            },
-            PlayerLabel {
-                name: &players[j].label,
-                source: &self.sources[j],
-            },
-        ];
-        let result = self.scratch.play([&mut a, &mut b], labels, spec, seed);
-        self.instances[i][0] = Some(a);
-        self.instances[j][1] = Some(b);
-        let stats = result?;
-        let (s1, s2) = stats.scores(&spec.game);
-        let t = f64::from(stats.turns.max(1));
-        Ok(match kind {
-            PayoffKind::Totals => (s1, s2, stats.turns),
-            PayoffKind::PerTurn => (s1 / t, s2 / t, stats.turns),
-        })
-    }
 }
 
 /// Runs `f` in a pool of `threads` workers (`None`: the current pool).
@@ -244,7 +167,7 @@ pub struct MatchPayoff {
     players: Vec<PlayerSpec>,
     matches: MatchSpec,
     kind: PayoffKind,
-    pool: Mutex<Vec<Worker>>,
+    pool: Mutex<Vec<MatchWorker>>,
     error: Mutex<Option<String>>,
 }
 
@@ -296,8 +219,16 @@ impl PairPayoff for MatchPayoff {
             .lock()
             .ok()
             .and_then(|mut p| p.pop())
-            .unwrap_or_else(|| Worker::new(&self.players));
-        let result = worker.play_one(&self.players, a, b, &self.matches, seed, self.kind);
+            .unwrap_or_else(|| MatchWorker::new(&self.players));
+        let result = worker
+            .play(&self.players, a, b, &self.matches, seed)
+            .map(|stats| {
+                let total = stats.scores(&self.matches.game).0;
+                match self.kind {
+                    PayoffKind::Totals => total,
+                    PayoffKind::PerTurn => total / f64::from(stats.turns.max(1)),
+                }
+            });
         if let Ok(mut p) = self.pool.lock() {
             p.push(worker);
         }

@@ -94,45 +94,50 @@ pub struct TournamentOutcome {
     pub replayed_pairs: Vec<Vec<bool>>,
 }
 
-/// Per-thread state: buffers and lazily created instances, two per player (self-play needs
-/// two distinct objects).
-struct Worker<'a> {
+/// One thread's means of playing matches between the players of a spec: reusable buffers and
+/// lazily created instances, two per player (self-play needs two distinct objects). Used by
+/// tournaments and by the real-match payoffs of the dynamics.
+pub(crate) struct MatchWorker {
     scratch: MatchScratch,
     instances: Vec<[Option<Instance>; 2]>,
-    players: &'a [PlayerSpec],
-    /// Each player's source as text, for error messages (made once, not per match).
-    sources: &'a [String],
+    /// Each player's source as text, for error labels (made once, not per match).
+    sources: Vec<String>,
 }
 
-impl Worker<'_> {
-    fn instance(&mut self, player: usize, slot: usize) -> Result<&mut Instance, StrategyError> {
-        let cell = &mut self.instances[player][slot];
-        if cell.is_none() {
-            let p = &self.players[player];
-            *cell = Some(p.entry.instantiate(p.params.as_deref())?);
+impl MatchWorker {
+    pub(crate) fn new(players: &[PlayerSpec]) -> Self {
+        MatchWorker {
+            scratch: MatchScratch::new(),
+            instances: (0..players.len()).map(|_| [None, None]).collect(),
+            sources: players.iter().map(|p| p.entry.source.to_string()).collect(),
         }
-        Ok(cell.as_mut().expect("just created"))
     }
 
-    fn play(
+    /// Plays player `i` (first) against player `j` with the given seed.
+    pub(crate) fn play(
         &mut self,
+        players: &[PlayerSpec],
         i: usize,
         j: usize,
         spec: &MatchSpec,
         seed: u64,
     ) -> Result<MatchStats, MatchError> {
+        for (p, slot) in [(i, 0), (j, 1)] {
+            if self.instances[p][slot].is_none() {
+                let ps = &players[p];
+                self.instances[p][slot] = Some(ps.entry.instantiate(ps.params.as_deref())?);
+            }
+        }
         // Take both instances out so they can be borrowed mutably at once.
-        self.instance(i, 0)?;
-        self.instance(j, 1)?;
-        let mut a = self.instances[i][0].take().expect("created");
-        let mut b = self.instances[j][1].take().expect("created");
+        let mut a = self.instances[i][0].take().expect("created above");
+        let mut b = self.instances[j][1].take().expect("created above");
         let labels = [
             PlayerLabel {
-                name: &self.players[i].label,
+                name: &players[i].label,
                 source: &self.sources[i],
             },
             PlayerLabel {
-                name: &self.players[j].label,
+                name: &players[j].label,
                 source: &self.sources[j],
             },
         ];
@@ -184,24 +189,20 @@ pub fn run(
         })
         .collect();
 
-    let sources: Vec<String> = spec
-        .players
-        .iter()
-        .map(|p| p.entry.source.to_string())
-        .collect();
     let play_all = || -> Vec<Result<MatchStats, MatchError>> {
         jobs.par_iter()
             .with_min_len(4)
             .map_init(
-                || Worker {
-                    scratch: MatchScratch::new(),
-                    instances: (0..n).map(|_| [None, None]).collect(),
-                    players: &spec.players,
-                    sources: &sources,
-                },
+                || MatchWorker::new(&spec.players),
                 |worker, &index| {
                     let (i, j) = pair_list[index % pair_list.len()];
-                    worker.play(i, j, &spec.matches, derive_seed(spec.seed, index as u64))
+                    worker.play(
+                        &spec.players,
+                        i,
+                        j,
+                        &spec.matches,
+                        derive_seed(spec.seed, index as u64),
+                    )
                 },
             )
             .collect()

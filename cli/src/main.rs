@@ -27,6 +27,8 @@ use args::{
 };
 
 /// A failure to report: the message is complete (it names the file, value or strategy).
+/// An empty message means standard output was closed by its reader (e.g. `| head`): the
+/// command stops quietly, as Unix tools do.
 struct Failure(String);
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -35,7 +37,33 @@ impl<E: std::fmt::Display> From<E> for Failure {
     }
 }
 
+impl Failure {
+    fn output(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure(String::new())
+        } else {
+            Failure(format!("cannot write to standard output: {e}"))
+        }
+    }
+}
+
 type Outcome = Result<(), Failure>;
+
+/// `print!` that returns a [`Failure`] instead of panicking when standard output fails.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*).map_err(Failure::output)?;
+    }};
+}
+
+/// `println!` that returns a [`Failure`] instead of panicking when standard output fails.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(Failure::output)?;
+    }};
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,6 +78,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) if message.is_empty() => ExitCode::SUCCESS,
         Err(Failure(message)) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
@@ -132,9 +161,9 @@ fn run(a: RunArgs) -> Outcome {
         .map_err(|e| Failure(format!("{}: {e}", json_path.display())))?;
 
     if let Some(name) = &cfg.name {
-        println!("{name}");
+        outln!("{name}");
     }
-    print!("{}", outcome.results.ranking_table());
+    out!("{}", outcome.results.ranking_table());
     eprintln!(
         "{} players, {} repetitions: {} matches and {} turns played in {:.2} s ({:.1} million turns/s). Wrote {} and {}.",
         spec.players.len(),
@@ -165,12 +194,12 @@ fn play_match(a: MatchArgs) -> Outcome {
         a.seed,
     )?;
     if a.json {
-        println!("{}", serde_json::to_string(&rec)?);
+        outln!("{}", serde_json::to_string(&rec)?);
     } else {
-        println!("{} vs {}, {} turns", rec.player1, rec.player2, rec.turns);
-        println!("{:>12}: {}", "player 1", rec.moves1);
-        println!("{:>12}: {}", "player 2", rec.moves2);
-        println!("{:>12}: {} - {}", "score", rec.score1, rec.score2);
+        outln!("{} vs {}, {} turns", rec.player1, rec.player2, rec.turns);
+        outln!("{:>12}: {}", "player 1", rec.moves1);
+        outln!("{:>12}: {}", "player 2", rec.moves2);
+        outln!("{:>12}: {} - {}", "score", rec.score1, rec.score2);
     }
     Ok(())
 }
@@ -200,7 +229,7 @@ fn strategies(a: StrategiesArgs) -> Outcome {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
     } else {
         for e in registry.entries() {
             let memory = e
@@ -212,8 +241,8 @@ fn strategies(a: StrategiesArgs) -> Outcome {
             } else {
                 "deterministic"
             };
-            println!("{}  [{kind}, memory {memory}]", e.name);
-            println!("    {}", e.description);
+            outln!("{}  [{kind}, memory {memory}]", e.name);
+            outln!("    {}", e.description);
         }
         eprintln!("{} strategies", registry.entries().len());
     }
@@ -226,12 +255,15 @@ fn games(a: GamesArgs) -> Outcome {
             .iter()
             .map(|(name, g, about)| json!({"name": name, "r": g.r, "s": g.s, "t": g.t, "p": g.p, "description": about}))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
     } else {
         for (name, g, about) in PRESETS {
-            println!(
+            outln!(
                 "{name}: R={} S={} T={} P={}\n    {about}",
-                g.r, g.s, g.t, g.p
+                g.r,
+                g.s,
+                g.t,
+                g.p
             );
         }
     }
@@ -281,9 +313,9 @@ fn run_dynamics(
         .map_err(|e| Failure(format!("{}: {e}", json_path.display())))?;
     written.push(json_path.display().to_string());
     if let Some(name) = study.study.name() {
-        println!("{name}");
+        outln!("{name}");
     }
-    print!("{}", outcome.report);
+    out!("{}", outcome.report);
     eprintln!(
         "{} study done in {:.2} s. Wrote {}.",
         study.study.kind(),
@@ -524,25 +556,30 @@ fn fixation(a: FixationArgs) -> Outcome {
         if let (Some(d), Some(p)) = (doc.as_object_mut(), process_json(&proc_).as_object()) {
             d.extend(p.clone());
         }
-        println!("{}", serde_json::to_string(&doc)?);
+        outln!("{}", serde_json::to_string(&doc)?);
     } else {
         let [[pa, pb], [pc, pd]] = [
             [matrix.get(0, 0), matrix.get(0, 1)],
             [matrix.get(1, 0), matrix.get(1, 1)],
         ];
-        println!(
+        outln!(
             "a = {pa}, b = {pb}, c = {pc}, d = {pd}; N = {}; {:?}",
-            a.selection.population, proc_
+            a.selection.population,
+            proc_
         );
-        println!(
+        outln!(
             "rho_a (one {} among {}): {:e}",
-            labels[0], labels[1], fx.rho_a
+            labels[0],
+            labels[1],
+            fx.rho_a
         );
-        println!(
+        outln!(
             "rho_b (one {} among {}): {:e}",
-            labels[1], labels[0], fx.rho_b
+            labels[1],
+            labels[0],
+            fx.rho_b
         );
-        println!("neutral (1/N): {}", fx.neutral);
+        outln!("neutral (1/N): {}", fx.neutral);
     }
     Ok(())
 }
@@ -615,14 +652,14 @@ fn replicator_cmd(a: ReplicatorArgs) -> Outcome {
         if let (Some(d), Some(e)) = (doc.as_object_mut(), extra.as_object()) {
             d.extend(e.clone());
         }
-        println!("{}", serde_json::to_string(&doc)?);
+        outln!("{}", serde_json::to_string(&doc)?);
     } else {
-        println!(
+        outln!(
             "final shares ({column} {}):",
             times.last().copied().unwrap_or(0.0)
         );
         for (l, v) in labels.iter().zip(&last) {
-            println!("  {l}: {v}");
+            outln!("  {l}: {v}");
         }
     }
     Ok(())
@@ -646,14 +683,15 @@ fn stationary(a: StationaryArgs) -> Outcome {
         if let (Some(d), Some(p)) = (doc.as_object_mut(), process_json(&proc_).as_object()) {
             d.extend(p.clone());
         }
-        println!("{}", serde_json::to_string(&doc)?);
+        outln!("{}", serde_json::to_string(&doc)?);
     } else {
-        println!(
+        outln!(
             "stationary distribution (small mutation, N = {}, {:?}):",
-            a.selection.population, proc_
+            a.selection.population,
+            proc_
         );
         for (l, v) in labels.iter().zip(&st.distribution) {
-            println!("  {l}: {v}");
+            outln!("  {l}: {v}");
         }
     }
     Ok(())

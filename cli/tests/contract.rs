@@ -199,3 +199,23 @@ fn run_output_is_independent_of_threads() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+/// A reader that stops early (`vertrouwen strategies | head -1`) ends the command quietly:
+/// no panic message, success exit code.
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vertrouwen"))
+        .args(["strategies", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe is dropped
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+}

@@ -690,8 +690,9 @@ mod tests {
 
     /// Axelrod 4.14.0 reference: mean and sample sd of the per-match cooperation rate of the
     /// meta player (player 1) over 150 matches of 200 turns, seeds 0..149, standard game, told
-    /// the length (computed with the Python at /tmp/axl/venv when this module was written; the
-    /// project fixture skipped these strategies as too slow in Python).
+    /// the length: `axl.Match((axl.MetaMajorityMemoryOne(), axl.Cooperator()), turns=200,
+    /// seed=s).play()` for s in 0..150 and each listed pair, with axelrod 4.14.0 (the project
+    /// fixture skipped these strategies as too slow in Python).
     const REFERENCE: &[(&str, &str, f64, f64)] = &[
         (
             "Meta Majority Memory One",

@@ -1,7 +1,9 @@
 //! Engine throughput in turns per second (criterion reports "elem/s" = turns/s).
 //!
 //! - `one_match/*`: Tit For Tat vs Alternator, 1,000,000 turns, through
-//!   (a) a hand-written static-dispatch loop: the physical limit, no ABI, no history view;
+//!   (a) a hand-written static loop: the physical limit, no ABI, no history view;
+//!   (a') the built-in strategies' own code through static dispatch (generics, inlined) with the
+//!        engine's history buffers: isolates what the ABI boundary costs;
 //!   (b) the built-in library linked statically, called through the plugin ABI;
 //!   (c) the same library loaded from its shared object with libloading (a real plugin).
 //! - `classics_noisy_100_reps`: tournaments/classics.ron with noise 0.01 and 100 repetitions
@@ -15,6 +17,9 @@ use vertrouwen_benches::{builtin_registry, loaded_registry, tournament};
 use vertrouwen_engine::matchup::{state_index, MatchScratch, MatchSpec, MatchStats, PlayerLabel};
 use vertrouwen_engine::tournament::{run, RunOptions};
 use vertrouwen_engine::{Move, Registry};
+use vertrouwen_plugins_api::{History, MatchContext, Rng, Strategy};
+use vertrouwen_strategies::basic::Alternator;
+use vertrouwen_strategies::titfortat::TitForTat;
 
 const TURNS: u64 = 1_000_000;
 
@@ -55,6 +60,57 @@ fn static_loop(turns: u64, m1: &mut Vec<Move>, m2: &mut Vec<Move>) -> MatchStats
     stats
 }
 
+/// The same strategies' Rust code called through static dispatch (generics, inlined), with the
+/// engine's history buffers and bookkeeping: what the ABI boundary itself costs.
+fn static_dispatch<A: Strategy, B: Strategy>(
+    a: &mut A,
+    b: &mut B,
+    turns: u64,
+    m1: &mut Vec<Move>,
+    m2: &mut Vec<Move>,
+) -> MatchStats {
+    let n = turns as usize;
+    let ctx = MatchContext::standard(Some(turns));
+    a.reset(&ctx);
+    b.reset(&ctx);
+    let (mut r1, mut r2) = (Rng::for_stream(0, 1), Rng::for_stream(0, 2));
+    m1.clear();
+    m2.clear();
+    m1.resize(n, Move::C);
+    m2.resize(n, Move::C);
+    let (h1, h2) = (&mut m1[..n], &mut m2[..n]);
+    let (mut d1, mut d2) = (0, 0);
+    for t in 0..n {
+        let x = a.decide(&History::with_counts(&h1[..t], &h2[..t], d1, d2), &mut r1);
+        let y = b.decide(&History::with_counts(&h2[..t], &h1[..t], d2, d1), &mut r2);
+        h1[t] = x;
+        h2[t] = y;
+        d1 += x as usize;
+        d2 += y as usize;
+    }
+    let mut stats = MatchStats {
+        turns: turns as u32,
+        ..MatchStats::default()
+    };
+    let mut transitions = [[[0u32; 2]; 5]; 2];
+    let (mut p1, mut p2) = (4, 4);
+    for (&x, &y) in h1.iter().zip(h2.iter()) {
+        let (s1, s2) = (state_index(x, y), state_index(y, x));
+        stats.states[s1] += 1;
+        transitions[0][p1][x as usize] += 1;
+        transitions[1][p2][y as usize] += 1;
+        p1 = s1;
+        p2 = s2;
+    }
+    for (player, rows) in transitions.iter().enumerate() {
+        stats.transitions[player].copy_from_slice(&rows[..4]);
+    }
+    if n > 0 {
+        stats.first = [h1[0] as u8, h2[0] as u8];
+    }
+    stats
+}
+
 fn abi_match(registry: &Registry, scratch: &mut MatchScratch) -> MatchStats {
     let mut a = registry
         .resolve("Tit For Tat")
@@ -91,11 +147,20 @@ fn one_match(c: &mut Criterion) {
         abi_match(&builtin, &mut scratch)
     );
 
+    let (mut tft, mut alt) = (TitForTat, Alternator);
+    assert_eq!(
+        static_dispatch(&mut tft, &mut alt, TURNS, &mut m1, &mut m2),
+        abi_match(&builtin, &mut scratch)
+    );
+
     let mut group = c.benchmark_group("one_match");
     group.throughput(Throughput::Elements(TURNS));
     group.sample_size(20);
     group.bench_function("static_loop", |b| {
         b.iter(|| static_loop(TURNS, &mut m1, &mut m2))
+    });
+    group.bench_function("static_dispatch", |b| {
+        b.iter(|| static_dispatch(&mut tft, &mut alt, TURNS, &mut m1, &mut m2))
     });
     group.bench_function("builtin_via_abi", |b| {
         b.iter(|| abi_match(&builtin, &mut scratch))

@@ -3,7 +3,7 @@
 //! - `one_match/*`: Tit For Tat vs Alternator, 1,000,000 turns, through
 //!   (a) a hand-written static loop: the physical limit, no ABI, no history view;
 //!   (a') the built-in strategies' own code through static dispatch (generics, inlined) with the
-//!        engine's history buffers: isolates what the ABI boundary costs;
+//!   engine's history buffers: isolates what the ABI boundary costs;
 //!   (b) the built-in library linked statically, called through the plugin ABI;
 //!   (c) the same library loaded from its shared object with libloading (a real plugin).
 //! - `classics_noisy_100_reps`: tournaments/classics.ron with noise 0.01 and 100 repetitions

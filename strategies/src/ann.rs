@@ -176,7 +176,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Alternator, Defector};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     /// Move strings from Axelrod-Python 4.14.0.
     #[test]

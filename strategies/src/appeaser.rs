@@ -36,7 +36,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![Appeaser {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn switches_on_defection() {

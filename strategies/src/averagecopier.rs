@@ -67,7 +67,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn copies_pure_opponents_exactly() {

@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn tricky_cooperator_and_defector() {
-        use crate::titfortat::testing::against_sequence;
+        use crate::testkit::against_sequence;
         assert_eq!(
             against_sequence(&mut TrickyCooperator, "CCCCDCCCCCCCCCC", None),
             "CCCDDCCCCCCCCCC"

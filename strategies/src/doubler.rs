@@ -35,7 +35,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![Doubler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn doubles() {

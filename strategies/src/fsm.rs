@@ -374,37 +374,10 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 
 /// A minimal match loop for unit tests of this crate's strategies.
 #[cfg(test)]
-pub(crate) mod testplay {
-    use super::*;
-
-    /// Plays `a` against `b` for `turns` fixed-length turns (seed 0) and returns both move
-    /// strings.
-    pub(crate) fn play<A: Strategy, B: Strategy>(
-        a: &mut A,
-        b: &mut B,
-        turns: usize,
-    ) -> (String, String) {
-        let ctx = MatchContext::standard(Some(turns as u64));
-        a.reset(&ctx);
-        b.reset(&ctx);
-        let (mut ra, mut rb) = (Rng::seed_from_u64(1), Rng::seed_from_u64(2));
-        let (mut ha, mut hb) = (Vec::new(), Vec::new());
-        for _ in 0..turns {
-            let ma = a.decide(&History::new(&ha, &hb), &mut ra);
-            let mb = b.decide(&History::new(&hb, &ha), &mut rb);
-            ha.push(ma);
-            hb.push(mb);
-        }
-        let s = |h: &[Move]| h.iter().map(|m| m.as_char()).collect::<String>();
-        (s(&ha), s(&hb))
-    }
-}
-
-#[cfg(test)]
 mod tests {
-    use super::testplay::play;
     use super::*;
     use crate::basic::{Alternator, Cooperator, Defector};
+    use crate::testkit::play;
 
     fn fsm(params: &str) -> FiniteStateMachine {
         FiniteStateMachine::create(params).unwrap()

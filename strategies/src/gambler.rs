@@ -187,7 +187,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Cooperator, Defector};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     #[test]
     fn trained_tables_load_with_declared_memory() {

@@ -342,12 +342,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::{against_sequence, play};
-
-    fn seq<S: Strategy>(opponent: &str) -> String {
-        let mut s = S::create("()").unwrap();
-        against_sequence(&mut s, opponent, None)
-    }
+    use crate::testkit::{against_sequence, play, seq};
 
     #[test]
     fn grudgers() {

@@ -82,7 +82,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![Grumpy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn mood_swings() {

@@ -186,7 +186,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![HiddenMarkovModel {
 mod tests {
     use super::*;
     use crate::basic::{Cooperator, Defector};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     #[test]
     fn evolved_hmm_5_is_declared_and_deterministic_against_a_cooperator() {

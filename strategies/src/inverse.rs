@@ -48,7 +48,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![Inverse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn certain_defection_right_after_a_defection() {

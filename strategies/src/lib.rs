@@ -11,6 +11,8 @@
 //! its moves (deterministic ones move for move; the fixture tests in `tests/` prove it).
 
 pub mod params;
+#[cfg(test)]
+mod testkit;
 
 pub mod adaptive;
 pub mod adaptor;

@@ -199,7 +199,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Alternator, Defector};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     /// Default parameters of the exports, in `EXPORTS` order.
     const PRESETS: [&str; 4] = [EVOLVED_1_1_1, EVOLVED_2_2_2, WINNER12, WINNER21];

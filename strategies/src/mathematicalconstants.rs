@@ -86,7 +86,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Alternator, Cooperator};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     #[test]
     fn constants_are_exact() {

@@ -619,7 +619,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Alternator, Cooperator, Defector};
-    use crate::titfortat::testing::{against_sequence, play};
+    use crate::testkit::{against_sequence, play};
     use crate::titfortat::TitForTat;
 
     #[test]

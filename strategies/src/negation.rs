@@ -33,7 +33,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![Negation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn negates_the_opponent() {

@@ -169,12 +169,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
-
-    fn seq<S: Strategy>(opponent: &str) -> String {
-        let mut s = S::create("()").unwrap();
-        against_sequence(&mut s, opponent, None)
-    }
+    use crate::testkit::seq;
 
     #[test]
     fn punishers() {

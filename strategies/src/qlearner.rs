@@ -200,7 +200,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Cooperator, Defector};
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     /// Axelrod-Python 4.14.0 (5 seeds, 1000 turns) plays C on about 475 of the last 500 turns
     /// against Cooperator (its state includes the growing cooperation count, so every state is

@@ -188,7 +188,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn retaliate_counts_exploitation() {

@@ -54,7 +54,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::Cooperator;
-    use crate::fsm::testplay::play;
+    use crate::testkit::play;
 
     #[test]
     fn plays_the_sequence() {

@@ -903,60 +903,10 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     },
 ];
 
-/// Test helpers shared by this crate's family modules.
-#[cfg(test)]
-pub(crate) mod testing {
-    use super::*;
-
-    /// Plays `s` against an opponent that plays the fixed sequence `opponent` (C/D characters),
-    /// in a match of the given announced length; returns the moves of `s`.
-    pub(crate) fn against_sequence<S: Strategy>(
-        s: &mut S,
-        opponent: &str,
-        length: Option<u64>,
-    ) -> String {
-        let opp = params::moves("opponent", opponent).unwrap();
-        let mut own = Vec::new();
-        let mut rng = Rng::seed_from_u64(7);
-        s.reset(&MatchContext::standard(length));
-        for i in 0..opp.len() {
-            let m = s.decide(&History::new(&own, &opp[..i]), &mut rng);
-            own.push(m);
-        }
-        own.iter().map(|m| m.as_char()).collect()
-    }
-
-    /// Plays `a` against `b` for `turns` turns (length announced); returns both move strings.
-    pub(crate) fn play<A: Strategy, B: Strategy>(
-        a: &mut A,
-        b: &mut B,
-        turns: usize,
-    ) -> (String, String) {
-        let ctx = MatchContext::standard(Some(turns as u64));
-        a.reset(&ctx);
-        b.reset(&ctx);
-        let (mut ha, mut hb) = (Vec::new(), Vec::new());
-        let (mut ra, mut rb) = (Rng::seed_from_u64(1), Rng::seed_from_u64(2));
-        for _ in 0..turns {
-            let ma = a.decide(&History::new(&ha, &hb), &mut ra);
-            let mb = b.decide(&History::new(&hb, &ha), &mut rb);
-            ha.push(ma);
-            hb.push(mb);
-        }
-        let s = |h: &[Move]| h.iter().map(|m| m.as_char()).collect();
-        (s(&ha), s(&hb))
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::testing::{against_sequence, play};
     use super::*;
-
-    fn seq<S: Strategy>(opponent: &str) -> String {
-        let mut s = S::create("()").unwrap();
-        against_sequence(&mut s, opponent, None)
-    }
+    use crate::testkit::{against_sequence, play, seq};
 
     #[test]
     fn simple_reactive_rules() {

@@ -308,7 +308,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use crate::basic::{Cooperator, Defector};
-    use crate::titfortat::testing::{against_sequence, play};
+    use crate::testkit::{against_sequence, play};
     use crate::titfortat::TitForTat;
 
     fn seq<S: Strategy>(params: &str, opponent: &str) -> String {

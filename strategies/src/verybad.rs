@@ -42,7 +42,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![VeryBad {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::titfortat::testing::against_sequence;
+    use crate::testkit::against_sequence;
 
     #[test]
     fn majority_with_tie_break() {

@@ -774,6 +774,7 @@ fn locate(source: &str, needle: &str) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::tests::registry;
 
     fn study(text: &str) -> Result<LoadedStudy, ConfigError> {
         let path = PathBuf::from("test.ron");
@@ -783,13 +784,6 @@ mod tests {
             source: text.to_string(),
             study,
         })
-    }
-
-    fn registry() -> Registry {
-        let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header())
-            .unwrap();
-        r
     }
 
     #[test]

@@ -643,14 +643,7 @@ fn intensity_text(p: &Process) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Registry;
-
-    fn registry() -> Registry {
-        let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header())
-            .unwrap();
-        r
-    }
+    use crate::registry::tests::registry;
 
     fn spec(names: &[&str], turns: u64, kind: PayoffKind, reps: u32) -> MatchPayoffSpec {
         let r = registry();

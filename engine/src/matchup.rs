@@ -415,14 +415,7 @@ pub fn play_recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Registry;
-
-    fn registry() -> Registry {
-        let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header())
-            .unwrap();
-        r
-    }
+    use crate::registry::tests::registry;
 
     #[test]
     fn alternator_vs_defector_scores() {

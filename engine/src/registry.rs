@@ -152,10 +152,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn registry() -> Registry {
+    /// The built-in library, statically linked: the registry every engine test starts from.
+    pub(crate) fn registry() -> Registry {
         let mut r = Registry::new();
         r.add_static(vertrouwen_strategies::plugin_header())
             .unwrap();

@@ -5,6 +5,33 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use vertrouwen_engine::Registry;
 
+/// The strategies of `tournaments/classics.ron`, which the foundation issue requires, with
+/// Axelrod-Python's display names.
+pub const CLASSICS: &[&str] = &[
+    "Cooperator",
+    "Defector",
+    "Tit For Tat",
+    "Tit For 2 Tats",
+    "Two Tits For Tat",
+    "Grudger",
+    "Win-Stay Lose-Shift",
+    "Alternator",
+    "Suspicious Tit For Tat",
+    "Anti Tit For Tat",
+    "Bully",
+    "Prober",
+    "Handshake",
+    "Gradual",
+    "Hard Tit For Tat",
+    "Cycler CCD",
+    "Forgetful Grudger",
+    "Soft Grudger",
+    "Punisher",
+    "Soft Go By Majority",
+    "Hard Go By Majority",
+    "Random",
+];
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -9,33 +9,10 @@ use std::collections::BTreeSet;
 
 use vertrouwen_engine::matchup::{play_recorded, MatchSpec};
 use vertrouwen_engine::{Game, Registry};
-use vertrouwen_tests::{loaded_registry, reference_file, static_registry, RefFile};
+use vertrouwen_tests::{loaded_registry, reference_file, static_registry, RefFile, CLASSICS};
 
-/// Strategies the foundation issue requires (display names as Axelrod-Python prints them).
-const REQUIRED: &[&str] = &[
-    "Cooperator",
-    "Defector",
-    "Tit For Tat",
-    "Tit For 2 Tats",
-    "Two Tits For Tat",
-    "Grudger",
-    "Win-Stay Lose-Shift",
-    "Alternator",
-    "Suspicious Tit For Tat",
-    "Anti Tit For Tat",
-    "Bully",
-    "Prober",
-    "Handshake",
-    "Gradual",
-    "Hard Tit For Tat",
-    "Cycler CCD",
-    "Forgetful Grudger",
-    "Soft Grudger",
-    "Punisher",
-    "Soft Go By Majority",
-    "Hard Go By Majority",
-    "Random",
-];
+/// Strategies the foundation issue requires: the classics.
+const REQUIRED: &[&str] = CLASSICS;
 
 struct Outcome {
     pairs: usize,

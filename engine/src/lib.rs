@@ -13,6 +13,8 @@
 
 pub mod config;
 pub mod evolution;
+pub mod exact_sum;
+pub mod fault;
 pub mod game;
 pub mod loader;
 pub mod matchup;

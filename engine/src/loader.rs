@@ -16,9 +16,11 @@ use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 
 use thiserror::Error;
+
+use crate::fault::Fault;
 use vertrouwen_plugins_api::abi::{
     self, EntryFn, HistoryView, MessageBuf, PluginHeader, RStr, StrategyDescriptor, StrategyVTable,
-    DECIDE_COOPERATE, DECIDE_DEFECT, STATUS_OK,
+    DECIDE_COOPERATE, DECIDE_DEFECT, DECIDE_ERROR, STATUS_OK,
 };
 use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng};
 
@@ -362,10 +364,13 @@ pub struct StrategyError {
     pub message: String,
 }
 
-const MESSAGE_CAPACITY: usize = 1024;
+/// Room for a panic message with its location (and a short backtrace, if the plugin captured
+/// one); longer messages are cut at a character boundary by the plugin.
+const MESSAGE_CAPACITY: usize = 4096;
 
 /// Lends the plugin a message buffer for one call. It lives on the stack: `reset` runs before
-/// every match, and a heap buffer there would be an allocation per match.
+/// every match, and a heap buffer there would be an allocation per match. The text is cleaned
+/// of control characters (a hostile message must not rewrite the user's terminal).
 fn with_message_buf<R>(f: impl FnOnce(*mut MessageBuf) -> R) -> (R, String) {
     let mut bytes = [0u8; MESSAGE_CAPACITY];
     let mut buf = MessageBuf {
@@ -375,7 +380,11 @@ fn with_message_buf<R>(f: impl FnOnce(*mut MessageBuf) -> R) -> (R, String) {
     };
     let r = f(&mut buf);
     let len = buf.len.min(bytes.len());
-    (r, String::from_utf8_lossy(&bytes[..len]).into_owned())
+    let text = String::from_utf8_lossy(&bytes[..len])
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect::<String>();
+    (r, text.trim_end().to_string())
 }
 
 /// A live strategy instance: created from an entry and parameters, reset before every match,
@@ -440,8 +449,8 @@ impl Instance {
         self.classifiers
     }
 
-    /// Prepares for a new match. Err carries the strategy's message.
-    pub fn reset(&mut self, ctx: &MatchContext) -> Result<(), String> {
+    /// Prepares for a new match.
+    pub fn reset(&mut self, ctx: &MatchContext) -> Result<(), Fault> {
         let info = ctx.to_info();
         let (status, message) = with_message_buf(|buf| {
             // SAFETY: live instance, valid `info` and `buf` for this call.
@@ -450,36 +459,49 @@ impl Instance {
         if status == STATUS_OK {
             Ok(())
         } else {
-            Err(message)
+            Err(Fault::Panic {
+                message: or_no_message(message),
+            })
         }
     }
 
-    /// The next move given both histories (equal length) and their defection counts, or
-    /// `None` if the strategy failed (see [`Instance::last_error`]).
+    /// The next move given the player's own history and the opponent's (equally long, the
+    /// first `len` bytes of each buffer) and their defection counts.
+    ///
+    /// The buffers are *lent*: the strategy may (wrongly) write into them, so they are plain
+    /// bytes owned by the caller, separate from the engine's record of the match, and whatever
+    /// the strategy writes there changes nothing but its own view. A byte other than 0 or 1
+    /// returned by the strategy is [`Fault::InvalidMove`].
     #[inline]
     pub fn decide(
         &mut self,
-        own: &[Move],
-        opponent: &[Move],
+        own: &mut [u8],
+        opponent: &mut [u8],
+        len: usize,
         own_defections: usize,
         opponent_defections: usize,
         rng: &mut Rng,
-    ) -> Option<Move> {
-        debug_assert_eq!(own.len(), opponent.len());
+    ) -> Result<Move, Fault> {
+        debug_assert!(own.len() >= len && opponent.len() >= len);
         let view = HistoryView {
-            own: own.as_ptr().cast(),
-            opponent: opponent.as_ptr().cast(),
-            len: own.len(),
+            own: own.as_mut_ptr().cast_const(),
+            opponent: opponent.as_mut_ptr().cast_const(),
+            len: len.min(own.len()).min(opponent.len()),
             own_defections,
             opponent_defections,
         };
-        // SAFETY: live instance used exclusively through `&mut self`; `view` borrows two slices
-        // of `Move` (bytes 0 and 1, the ABI invariant) valid for this call; `rng` is ours.
+        // SAFETY: live instance used exclusively through `&mut self`; `view` points into two
+        // byte buffers borrowed mutably for this call (so a misbehaving plugin that writes
+        // through them writes memory the engine lent it, not its record), each valid for
+        // `view.len` reads; `rng` is ours.
         let byte = unsafe { (self.vtable.decide)(self.ptr.as_ptr(), &view, rng) };
         match byte {
-            DECIDE_COOPERATE => Some(Move::C),
-            DECIDE_DEFECT => Some(Move::D),
-            _ => None,
+            DECIDE_COOPERATE => Ok(Move::C),
+            DECIDE_DEFECT => Ok(Move::D),
+            DECIDE_ERROR => Err(Fault::Panic {
+                message: self.last_error(),
+            }),
+            byte => Err(Fault::InvalidMove { byte }),
         }
     }
 
@@ -489,11 +511,15 @@ impl Instance {
             // SAFETY: live instance, valid buffer.
             unsafe { (self.vtable.last_error)(self.ptr.as_ptr(), buf) }
         });
-        if message.is_empty() {
-            "failed without a message".into()
-        } else {
-            message
-        }
+        or_no_message(message)
+    }
+}
+
+fn or_no_message(message: String) -> String {
+    if message.is_empty() {
+        "failed without a message".into()
+    } else {
+        message
     }
 }
 

@@ -18,6 +18,7 @@ use thiserror::Error;
 use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
 
 use crate::game::Game;
+use crate::fault::Fault;
 use crate::loader::{Instance, StrategyError};
 
 /// How long a match lasts.
@@ -170,19 +171,42 @@ impl MatchStats {
     }
 }
 
+/// A strategy failed while playing a match.
+#[derive(Clone, Debug, Error, PartialEq)]
+#[error("strategy {name:?} ({source_}) failed {when}: {fault}", when = match .turn { Some(t) => format!("on turn {t}"), None => "while being reset for the match".to_string() })]
+pub struct StrategyFault {
+    pub name: String,
+    /// Where the strategy came from (`builtin` or the plugin file).
+    pub source_: String,
+    /// The 1-based turn of the failing decision; `None` when `reset` failed.
+    pub turn: Option<u64>,
+    pub fault: Fault,
+}
+
 #[derive(Clone, Debug, Error, PartialEq)]
 pub enum MatchError {
+    /// A strategy could not be created (bad parameters, or its `create` failed).
     #[error("{0}")]
     Strategy(#[from] StrategyError),
+    #[error("{0}")]
+    Fault(#[from] StrategyFault),
     #[error("invalid match: {0}")]
     Spec(String),
 }
 
 /// Reusable buffers for playing matches on one thread: the hot loop never allocates once the
 /// buffers have grown to the longest match.
+///
+/// The engine's record of the match (`record`) is separate from the histories it lends the
+/// strategies (`lent`, one pair of buffers per player): a strategy that writes into what it was
+/// lent (it must not, but a plugin can) changes only its own view, never the record that scores
+/// are tallied from, nor what its opponent sees. Keeping the copies costs four byte stores per
+/// turn.
 #[derive(Debug, Default)]
 pub struct MatchScratch {
-    moves: [Vec<Move>; 2],
+    record: [Vec<Move>; 2],
+    /// `lent[player]` = (its own moves, its opponent's moves), as bytes.
+    lent: [[Vec<u8>; 2]; 2],
 }
 
 /// Labels used in error messages: strategy name and where it came from.
@@ -197,13 +221,13 @@ impl MatchScratch {
         Self::default()
     }
 
-    /// The moves of the last match played, as played (after noise).
+    /// The moves of the last match played, as played (after noise): the engine's record.
     pub fn moves(&self) -> (&[Move], &[Move]) {
-        (&self.moves[0], &self.moves[1])
+        (&self.record[0], &self.record[1])
     }
 
     /// The turn loop. `NOISY` is a constant so that the noise-free loop has no flip checks.
-    /// On a strategy failure returns the failing player's index and message.
+    /// On a strategy failure returns the failing player's index, the 0-based turn and the fault.
     #[inline]
     fn turns<const NOISY: bool>(
         &mut self,
@@ -212,31 +236,41 @@ impl MatchScratch {
         noise: &mut Noise,
         n: usize,
         stats: &mut MatchStats,
-    ) -> Result<(), (usize, String)> {
+    ) -> Result<(), (usize, usize, Fault)> {
         let [p1, p2] = players;
         let [rng1, rng2] = rngs;
-        let [h1, h2] = &mut self.moves;
+        let [r1, r2] = &mut self.record;
+        let [[own1, opp1], [own2, opp2]] = &mut self.lent;
         // Full-length buffers written by index: no capacity check per turn, and slicing them
         // to `n` lets the compiler drop the bounds checks.
-        h1.clear();
-        h2.clear();
-        h1.resize(n, Move::C);
-        h2.resize(n, Move::C);
-        let (m1, m2) = (&mut h1[..n], &mut h2[..n]);
+        for buf in [&mut *r1, &mut *r2] {
+            buf.clear();
+            buf.resize(n, Move::C);
+        }
+        for buf in [&mut *own1, &mut *opp1, &mut *own2, &mut *opp2] {
+            buf.clear();
+            buf.resize(n, 0);
+        }
+        let (m1, m2) = (&mut r1[..n], &mut r2[..n]);
+        let (own1, opp1, own2, opp2) = (&mut own1[..n], &mut opp1[..n], &mut own2[..n], &mut opp2[..n]);
         let (mut d1, mut d2) = (0usize, 0usize);
         for t in 0..n {
-            let Some(mut a) = p1.decide(&m1[..t], &m2[..t], d1, d2, rng1) else {
-                return Err((0, p1.last_error()));
-            };
-            let Some(mut b) = p2.decide(&m2[..t], &m1[..t], d2, d1, rng2) else {
-                return Err((1, p2.last_error()));
-            };
+            let mut a = p1
+                .decide(own1, opp1, t, d1, d2, rng1)
+                .map_err(|f| (0, t, f))?;
+            let mut b = p2
+                .decide(own2, opp2, t, d2, d1, rng2)
+                .map_err(|f| (1, t, f))?;
             if NOISY {
                 a = noise.apply(0, t, a);
                 b = noise.apply(1, t, b);
             }
             m1[t] = a;
             m2[t] = b;
+            own1[t] = a as u8;
+            opp1[t] = b as u8;
+            own2[t] = b as u8;
+            opp2[t] = a as u8;
             d1 += a as usize;
             d2 += b as usize;
         }
@@ -257,11 +291,12 @@ impl MatchScratch {
     ) -> Result<MatchStats, MatchError> {
         let turns = spec.turns_for(seed);
         let [p1, p2] = players;
-        let fail = |i: usize, message: String| {
-            MatchError::Strategy(StrategyError {
+        let fail = |i: usize, turn: Option<u64>, fault: Fault| {
+            MatchError::Fault(StrategyFault {
                 name: labels[i].name.to_string(),
                 source_: labels[i].source.to_string(),
-                message,
+                turn,
+                fault,
             })
         };
         let announced = spec.is_fixed().then_some(turns);
@@ -272,7 +307,7 @@ impl MatchScratch {
                 game: spec.game.payoffs(),
                 seed: derive_seed(seed, 4 + i as u64),
             };
-            p.reset(&ctx).map_err(|m| fail(i, m))?;
+            p.reset(&ctx).map_err(|f| fail(i, None, f))?;
         }
         let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
         let mut rngs = [Rng::for_stream(seed, 1), Rng::for_stream(seed, 2)];
@@ -287,8 +322,8 @@ impl MatchScratch {
         } else {
             self.turns::<false>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
         };
-        played.map_err(|(i, message)| fail(i, message))?;
-        let [m1, m2] = &self.moves;
+        played.map_err(|(i, t, fault)| fail(i, Some(t as u64 + 1), fault))?;
+        let [m1, m2] = &self.record;
         if n > 0 {
             stats.first = [m1[0] as u8, m2[0] as u8];
         }

@@ -14,6 +14,12 @@
 //!   zero is left out, and "no value" is written as the integer 0).
 //! - payoff matrix: mean over repetitions of per-turn payoff (self-play on the diagonal, the
 //!   mean of both clones); its standard deviation is the population one (ddof = 0).
+//!
+//! Every sum over matches is exact and rounded once (see [`crate::exact_sum`]), so the numbers
+//! do not depend on the order the matches finished in. Axelrod-Python sums repetitions with
+//! numpy's pairwise summation instead; the two can differ in the last bit of a mean. Means over
+//! *opponents* (the `*_to_C_rate` columns) are taken in opponent order with numpy's summation,
+//! as Axelrod-Python does.
 //! - ranking: by median normalised score, descending; ties keep the players' order.
 
 use std::io::Write;
@@ -21,8 +27,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::game::Game;
-use crate::matchup::MatchStats;
+use crate::exact_sum::ExactSum;
+use crate::tournament::tally::{pairs, TournamentTally};
 
 /// The statistics of one player.
 #[derive(Clone, Debug, Serialize)]
@@ -66,8 +72,11 @@ pub struct ResultSet {
     /// `cooperation[i][j]`: i's cooperations against j summed over repetitions (self-play: half
     /// of both clones' total, truncated, as Axelrod-Python).
     pub cooperation: Vec<Vec<u64>>,
-    /// `match_lengths[r][i][j]`.
-    pub match_lengths: Vec<Vec<Vec<u32>>>,
+    /// `mean_match_lengths[i][j]`: the mean number of turns of the matches of i against j.
+    pub mean_match_lengths: Vec<Vec<f64>>,
+    /// The shortest and the longest of those matches.
+    pub min_match_lengths: Vec<Vec<u32>>,
+    pub max_match_lengths: Vec<Vec<u32>>,
     /// `state_distribution[i][j]`: turns in CC, CD, DC, DD (i's side) summed over repetitions.
     pub state_distribution: Vec<Vec<[u64; 4]>>,
     /// Total turns played in the tournament (each match counted once).
@@ -79,7 +88,7 @@ fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     if n == 0 {
-        return f64::NAN;
+        return 0.0;
     }
     if n % 2 == 1 {
         values[n / 2]
@@ -88,14 +97,9 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// `np.mean`: Axelrod-Python averages repetitions with numpy, so we sum the way numpy does.
-fn mean(values: &[f64]) -> f64 {
-    numpy_sum(values) / values.len() as f64
-}
-
 /// `np.add.reduce` of a contiguous float64 array: pairwise summation with an 8-way unrolled
 /// base case (numpy's `pairwise_sum`), starting from the identity 0. Used where
-/// Axelrod-Python takes `np.mean`, so that our numbers agree to the last bit.
+/// Axelrod-Python takes `np.mean` over opponents, so that our numbers agree to the last bit.
 fn numpy_sum(a: &[f64]) -> f64 {
     let n = a.len();
     if n < 8 {
@@ -122,127 +126,93 @@ fn numpy_sum(a: &[f64]) -> f64 {
     }
 }
 
-fn population_std(values: &[f64]) -> f64 {
-    // `np.std` (ddof = 0): the numpy mean of the squared deviations.
-    let m = mean(values);
-    let squares: Vec<f64> = values.iter().map(|v| (v - m) * (v - m)).collect();
-    mean(&squares).sqrt()
-}
-
-/// Index of pair (i, j), i <= j, in the round-robin order (0,0), (0,1), .., (0,n-1), (1,1), ..
-pub fn pair_index(n: usize, i: usize, j: usize) -> usize {
-    debug_assert!(i <= j && j < n);
-    i * n - i * (i + 1) / 2 + j
-}
-
-/// All pairs (i, j), i <= j, in round-robin order.
-pub fn pairs(n: usize) -> Vec<(usize, usize)> {
-    (0..n).flat_map(|i| (i..n).map(move |j| (i, j))).collect()
+/// The mean and population standard deviation (ddof = 0) of `count` values, from their exact
+/// sum and exact sum of squares: both correctly rounded, whatever the order the values came in.
+fn mean_and_std(count: u64, sum: &ExactSum, squares: &ExactSum) -> (f64, f64) {
+    if count == 0 {
+        return (0.0, 0.0);
+    }
+    let n = count as f64;
+    let mean = sum.value() / n;
+    let variance = ExactSum::centered_square_sum(count, sum, squares) / (n * n);
+    (mean, variance.sqrt())
 }
 
 impl ResultSet {
-    /// Builds the statistics from `stats[r][p]`, the match of pair `pairs(n)[p]` in repetition r.
-    pub fn from_matches(players: Vec<String>, game: &Game, stats: &[Vec<MatchStats>]) -> ResultSet {
+    /// Computes the statistics from a tournament's running sums; `players` are the labels.
+    pub fn from_tally(players: Vec<String>, tally: &TournamentTally) -> ResultSet {
         let n = players.len();
-        let reps = stats.len();
-        let pair_list = pairs(n);
-        // Per (i, j) from i's side: per-rep per-turn payoff, scores, etc.
-        let mut per_turn = vec![vec![Vec::with_capacity(reps); n]; n];
-        let mut totals = vec![vec![Vec::with_capacity(reps); n]; n];
+        let reps = tally.repetitions();
+        debug_assert_eq!(n, tally.players());
         let mut scores = vec![vec![0.0; reps]; n];
-        let mut wins = vec![vec![0u32; reps]; n];
-        let mut cooperation = vec![vec![0u64; n]; n];
-        let mut turns_against = vec![0u64; n];
-        let mut coop_against = vec![0u64; n];
-        let mut opened_c = vec![0u64; n];
-        let mut opened = vec![0u64; n];
-        let mut states = vec![vec![[0u64; 4]; n]; n];
-        let mut trans = vec![vec![[[0u64; 2]; 4]; n]; n];
-        let mut match_lengths = vec![vec![vec![0u32; n]; n]; reps];
-        let mut total_turns = 0u64;
         let mut normalised = vec![vec![0.0; reps]; n];
-
-        for (r, row) in stats.iter().enumerate() {
-            let mut per_turn_sum = vec![0.0; n];
-            for (p, st) in row.iter().enumerate() {
-                let (i, j) = pair_list[p];
-                total_turns += u64::from(st.turns);
-                match_lengths[r][i][j] = st.turns;
-                match_lengths[r][j][i] = st.turns;
-                let (s1, s2) = st.scores(game);
-                let t = f64::from(st.turns.max(1));
-                if i == j {
-                    per_turn[i][i].push((s1 / t + s2 / t) / 2.0);
-                    totals[i][i].push((s1 + s2) / 2.0);
-                    cooperation[i][i] += u64::from(st.cooperations(0) + st.cooperations(1));
-                    continue;
-                }
-                per_turn[i][j].push(s1 / t);
-                per_turn[j][i].push(s2 / t);
-                totals[i][j].push(s1);
-                totals[j][i].push(s2);
-                per_turn_sum[i] += s1 / t;
-                per_turn_sum[j] += s2 / t;
-                scores[i][r] += s1;
-                scores[j][r] += s2;
-                if s1 > s2 {
-                    wins[i][r] += 1;
-                } else if s2 > s1 {
-                    wins[j][r] += 1;
-                }
-                for (who, other, side) in [(i, j, 0usize), (j, i, 1usize)] {
-                    let c = u64::from(st.cooperations(side));
-                    cooperation[who][other] += c;
-                    coop_against[who] += c;
-                    turns_against[who] += u64::from(st.turns);
-                    if st.turns > 0 {
-                        opened[who] += 1;
-                        opened_c[who] += u64::from(st.first[side] == 0);
-                    }
-                    let own_states = st.states_for(side);
-                    for k in 0..4 {
-                        states[who][other][k] += u64::from(own_states[k]);
-                        for (slot, &count) in trans[who][other][k]
-                            .iter_mut()
-                            .zip(&st.transitions[side][k])
-                        {
-                            *slot += u64::from(count);
-                        }
-                    }
-                }
-            }
-            for i in 0..n {
+        let mut wins = vec![vec![0u32; reps]; n];
+        for i in 0..n {
+            for r in 0..reps {
+                let cell = tally.cell(i, r);
+                scores[i][r] = cell.score.value();
                 normalised[i][r] = if n > 1 {
-                    per_turn_sum[i] / (n - 1) as f64
+                    cell.per_turn.value() / (n - 1) as f64
                 } else {
                     0.0
                 };
+                wins[i][r] = cell.wins;
             }
         }
-        for (i, row) in cooperation.iter_mut().enumerate() {
-            // Axelrod-Python halves the two clones' total for the diagonal (integer division).
-            row[i] /= 2;
-        }
 
-        let means = |m: &[Vec<Vec<f64>>]| -> Vec<Vec<f64>> {
-            m.iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|v| if v.is_empty() { 0.0 } else { mean(v) })
-                        .collect()
-                })
-                .collect()
-        };
-        let total_payoff_matrix = means(&totals);
-        let payoff_matrix = means(&per_turn);
-        let payoff_stddevs: Vec<Vec<f64>> = per_turn
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|v| if v.is_empty() { 0.0 } else { population_std(v) })
-                    .collect()
-            })
-            .collect();
+        let mut payoff_matrix = vec![vec![0.0; n]; n];
+        let mut payoff_stddevs = vec![vec![0.0; n]; n];
+        let mut total_payoff_matrix = vec![vec![0.0; n]; n];
+        let mut cooperation = vec![vec![0u64; n]; n];
+        let mut states = vec![vec![[0u64; 4]; n]; n];
+        let mut trans = vec![vec![[[0u64; 2]; 4]; n]; n];
+        let mut mean_match_lengths = vec![vec![0.0; n]; n];
+        let mut min_match_lengths = vec![vec![0u32; n]; n];
+        let mut max_match_lengths = vec![vec![0u32; n]; n];
+        let mut turns_against = vec![0u64; n];
+        let mut coop_against = vec![0u64; n];
+        let mut opened = vec![0u64; n];
+        let mut opened_c = vec![0u64; n];
+        let mut total_turns = 0u64;
+        for (i, j) in pairs(n) {
+            let p = tally.pair(i, j);
+            total_turns += p.turns;
+            let mean_length = if p.matches == 0 {
+                0.0
+            } else {
+                p.turns as f64 / p.matches as f64
+            };
+            for (a, b) in [(i, j), (j, i)] {
+                mean_match_lengths[a][b] = mean_length;
+                min_match_lengths[a][b] = p.min_turns;
+                max_match_lengths[a][b] = p.max_turns;
+            }
+            if i == j {
+                let (mean, std) = mean_and_std(p.matches, &p.per_turn[0], &p.per_turn_squares[0]);
+                payoff_matrix[i][i] = mean;
+                payoff_stddevs[i][i] = std;
+                total_payoff_matrix[i][i] = mean_and_std(p.matches, &p.totals[0], &ExactSum::new()).0;
+                // Axelrod-Python halves the two clones' total for the diagonal (integer division).
+                cooperation[i][i] = (p.cooperations(0) + p.cooperations(1)) / 2;
+                continue;
+            }
+            for (side, who, other) in [(0, i, j), (1, j, i)] {
+                let (mean, std) =
+                    mean_and_std(p.matches, &p.per_turn[side], &p.per_turn_squares[side]);
+                payoff_matrix[who][other] = mean;
+                payoff_stddevs[who][other] = std;
+                total_payoff_matrix[who][other] =
+                    mean_and_std(p.matches, &p.totals[side], &ExactSum::new()).0;
+                let c = p.cooperations(side);
+                cooperation[who][other] = c;
+                coop_against[who] += c;
+                turns_against[who] += p.turns;
+                opened[who] += p.opened;
+                opened_c[who] += p.opened_c[side];
+                states[who][other] = p.states_for(side);
+                trans[who][other] = p.transitions[side];
+            }
+        }
 
         let medians: Vec<f64> = normalised.iter().map(|v| median(&mut v.clone())).collect();
         let mut ranking: Vec<usize> = (0..n).collect();
@@ -307,7 +277,9 @@ impl ResultSet {
             payoff_stddevs,
             total_payoff_matrix,
             cooperation,
-            match_lengths,
+            mean_match_lengths,
+            min_match_lengths,
+            max_match_lengths,
             state_distribution: states,
             total_turns,
         }
@@ -450,18 +422,6 @@ mod tests {
         assert_eq!(py_float(1.5e16), "1.5e+16");
         assert_eq!(py_float(-3.25), "-3.25");
         assert_eq!(py_float(123456789.0), "123456789.0");
-    }
-
-    #[test]
-    fn pair_indices_follow_round_robin_order() {
-        let n = 5;
-        for (k, (i, j)) in pairs(n).into_iter().enumerate() {
-            assert_eq!(pair_index(n, i, j), k, "({i},{j})");
-        }
-        assert_eq!(
-            pairs(3),
-            vec![(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
-        );
     }
 
     /// Checked against numpy 2.4.6: `np.sum([0.1] * 10)` is 1.0, where a sequential

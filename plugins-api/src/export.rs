@@ -4,11 +4,21 @@
 //!
 //! Every entry point catches panics: unwinding across `extern "C"` would abort the engine, so a
 //! panic becomes an error status and a message the engine reports with the strategy's name.
+//!
+//! The panic's own report (message, location and, with `RUST_BACKTRACE`, a backtrace) is
+//! captured by a panic hook instead of being printed, and handed to the engine as the error
+//! message: the engine shows it once, with the strategy, match and turn, rather than the plugin
+//! flooding standard error once per failing match. Panics outside strategy calls, and every
+//! panic of a plugin built with `panic = "abort"` (the process is about to die, so the report
+//! must get out), go to the previous hook as usual.
 
 use std::any::Any;
+use std::backtrace::{Backtrace, BacktraceStatus};
+use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use crate::abi::{
     Classifiers, HistoryView, MatchInfo, MessageBuf, PluginHeader, RStr, StrategyDescriptor,
@@ -53,6 +63,51 @@ impl<S: Strategy> Glue<S> {
     };
 }
 
+thread_local! {
+    /// Whether this thread is inside a strategy call made through the glue.
+    static IN_STRATEGY_CALL: Cell<bool> = const { Cell::new(false) };
+    /// The report of the last panic caught inside a strategy call on this thread.
+    static CAPTURED_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+static PANIC_HOOK: Once = Once::new();
+
+/// Installs (once per copy of the standard library, i.e. once per plugin) the hook that captures
+/// panics raised inside strategy calls.
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_STRATEGY_CALL.with(Cell::get) || cfg!(panic = "abort") {
+                previous(info);
+                return;
+            }
+            let mut report = panic_message(info.payload());
+            if let Some(at) = info.location() {
+                report = format!("{report} (at {}:{}:{})", at.file(), at.line(), at.column());
+            }
+            let backtrace = Backtrace::capture();
+            if backtrace.status() == BacktraceStatus::Captured {
+                report = format!("{report}\nstack backtrace:\n{backtrace}");
+            }
+            CAPTURED_PANIC.with(|c| *c.borrow_mut() = Some(report));
+        }));
+    });
+}
+
+/// Runs a strategy call, catching a panic; the error is the captured panic report.
+fn guarded<R>(call: impl FnOnce() -> R) -> Result<R, String> {
+    install_panic_hook();
+    IN_STRATEGY_CALL.with(|c| c.set(true));
+    let result = catch_unwind(AssertUnwindSafe(call));
+    IN_STRATEGY_CALL.with(|c| c.set(false));
+    result.map_err(|payload| {
+        CAPTURED_PANIC
+            .with(|c| c.borrow_mut().take())
+            .unwrap_or_else(|| panic_message(&*payload))
+    })
+}
+
 fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
@@ -94,7 +149,7 @@ unsafe extern "C" fn create<S: Strategy>(
         write_message(err, "parameters are not valid UTF-8");
         return STATUS_ERROR;
     };
-    match catch_unwind(|| S::create(text)) {
+    match guarded(|| S::create(text)) {
         Ok(Ok(strategy)) => {
             let instance = Box::new(Instance {
                 strategy,
@@ -108,11 +163,8 @@ unsafe extern "C" fn create<S: Strategy>(
             write_message(err, &msg);
             STATUS_ERROR
         }
-        Err(payload) => {
-            write_message(
-                err,
-                &format!("panicked while creating: {}", panic_message(&*payload)),
-            );
+        Err(report) => {
+            write_message(err, &format!("panicked while being created: {report}"));
             STATUS_ERROR
         }
     }
@@ -126,14 +178,14 @@ unsafe extern "C" fn destroy<S: Strategy>(instance: *mut c_void) {
     // engine destroys each instance exactly once.
     let boxed = unsafe { Box::from_raw(instance.cast::<Instance<S>>()) };
     // A panicking Drop must not unwind into the engine.
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(boxed)));
+    let _ = guarded(move || drop(boxed));
 }
 
 unsafe extern "C" fn classifiers<S: Strategy>(instance: *const c_void, out: *mut Classifiers) {
     // SAFETY: `instance` is a live Instance<S> from `create::<S>`, not used mutably elsewhere
     // during this call; `out` is a valid pointer to an initialised Classifiers.
     let (instance, out) = unsafe { (&*instance.cast::<Instance<S>>(), &mut *out) };
-    if let Ok(Some(c)) = catch_unwind(AssertUnwindSafe(|| instance.strategy.classifiers())) {
+    if let Ok(Some(c)) = guarded(|| instance.strategy.classifiers()) {
         *out = c;
     }
 }
@@ -147,13 +199,13 @@ unsafe extern "C" fn reset<S: Strategy>(
     // `info` points to a valid MatchInfo for this call.
     let (instance, info) = unsafe { (&mut *instance.cast::<Instance<S>>(), &*info) };
     let ctx = MatchContext::from_info(info);
-    match catch_unwind(AssertUnwindSafe(|| instance.strategy.reset(&ctx))) {
+    match guarded(|| instance.strategy.reset(&ctx)) {
         Ok(()) => {
             instance.error.clear();
             STATUS_OK
         }
-        Err(payload) => {
-            instance.error = format!("panicked in reset: {}", panic_message(&*payload));
+        Err(report) => {
+            instance.error = report;
             write_message(err, &instance.error);
             STATUS_ERROR
         }
@@ -191,14 +243,10 @@ unsafe extern "C" fn decide<S: Strategy>(
     };
     let history =
         History::with_counts(own, opponent, view.own_defections, view.opponent_defections);
-    match catch_unwind(AssertUnwindSafe(|| instance.strategy.decide(&history, rng))) {
+    match guarded(|| instance.strategy.decide(&history, rng)) {
         Ok(m) => m as u8,
-        Err(payload) => {
-            instance.error = format!(
-                "panicked on turn {}: {}",
-                view.len + 1,
-                panic_message(&*payload)
-            );
+        Err(report) => {
+            instance.error = report;
             DECIDE_ERROR
         }
     }

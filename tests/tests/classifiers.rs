@@ -53,20 +53,16 @@ fn decide_after(
     inst.reset(ctx)
         .unwrap_or_else(|m| panic!("{}: reset failed: {m}", entry.name));
     let mut own: Vec<Move> = Vec::with_capacity(own_plan.len());
+    // The byte buffers the engine lends a strategy: its own moves so far, the opponent's.
+    let mut own_bytes: Vec<u8> = Vec::with_capacity(own_plan.len());
+    let mut opponent_bytes: Vec<u8> = opponent.iter().map(|&m| m as u8).collect();
     let (mut d_own, mut d_opp) = (0usize, 0usize);
     for (t, plan) in own_plan.iter().enumerate() {
         // A fresh stream per turn, the same for every history fed with this `prefix_seed`.
         let mut rng = Rng::for_stream(prefix_seed, t as u64);
         let decided = inst
-            .decide(&own, &opponent[..t], d_own, d_opp, &mut rng)
-            .unwrap_or_else(|| {
-                panic!(
-                    "{}: failed at turn {}: {}",
-                    entry.name,
-                    t + 1,
-                    inst.last_error()
-                )
-            });
+            .decide(&mut own_bytes, &mut opponent_bytes, t, d_own, d_opp, &mut rng)
+            .unwrap_or_else(|fault| panic!("{}: failed at turn {}: {fault}", entry.name, t + 1));
         let m = match *plan {
             Own::Forced(m) => m,
             Own::Played { flip } => {
@@ -78,20 +74,21 @@ fn decide_after(
             }
         };
         own.push(m);
+        own_bytes.push(m as u8);
         d_own += m as usize;
         d_opp += opponent[t] as usize;
     }
     let mut rng = final_rng;
     let last = inst
-        .decide(&own, opponent, d_own, d_opp, &mut rng)
-        .unwrap_or_else(|| {
-            panic!(
-                "{}: failed after {} turns: {}",
-                entry.name,
-                own.len(),
-                inst.last_error()
-            )
-        });
+        .decide(
+            &mut own_bytes,
+            &mut opponent_bytes,
+            own.len(),
+            d_own,
+            d_opp,
+            &mut rng,
+        )
+        .unwrap_or_else(|fault| panic!("{}: failed after {} turns: {fault}", entry.name, own.len()));
     (last, own)
 }
 

@@ -75,7 +75,11 @@ fn cached_deterministic_pairs_equal_replayed_ones() {
         out.results.payoff_stddevs[1][3] > 0.0,
         "Random vs Alternator varies"
     );
-    assert!(out.results.match_lengths.iter().all(|rep| rep[0][2] == 50));
+    assert_eq!(out.results.mean_match_lengths[0][2], 50.0);
+    assert_eq!(
+        (out.results.min_match_lengths[0][2], out.results.max_match_lengths[0][2]),
+        (50, 50)
+    );
 }
 
 fn play_many(

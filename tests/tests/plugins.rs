@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use vertrouwen_engine::fault::Fault;
 use vertrouwen_engine::matchup::{play_recorded, MatchError, MatchSpec};
 use vertrouwen_engine::tournament::{run, PlayerSpec, RunOptions, TournamentError, TournamentSpec};
 use vertrouwen_engine::{Registry, StrategySource};
@@ -129,19 +130,31 @@ fn a_panicking_strategy_is_an_error_with_its_name_not_an_abort() {
     let bad = r.resolve("Panics On Turn Three").unwrap();
     let tft = r.resolve("Tit For Tat").unwrap();
     let e = play_recorded([(tft, None), (bad, None)], &MatchSpec::fixed(10), 0).unwrap_err();
-    let MatchError::Strategy(s) = &e else {
+    let MatchError::Fault(s) = &e else {
         panic!("{e:?}")
     };
     assert_eq!(s.name, "Panics On Turn Three");
+    assert_eq!(s.turn, Some(3));
+    let Fault::Panic { message } = &s.fault else {
+        panic!("{e:?}")
+    };
+    // The panic hook's report is captured: the message with where the plugin panicked.
     assert!(
-        s.message.contains("panicked on turn 3") && s.message.contains("deliberate failure"),
+        message.starts_with("deliberate failure on turn 3 (at ")
+            && message.contains("panicky-plugin/src/lib.rs:16"),
+        "{message}"
+    );
+    assert!(
+        e.to_string().contains("failed on turn 3: panicked: deliberate failure"),
         "{e}"
     );
 
     let reset = r.resolve("Panics In Reset").unwrap();
     let e = play_recorded([(reset, None), (tft, None)], &MatchSpec::fixed(10), 0).unwrap_err();
     assert!(
-        e.to_string().contains("Panics In Reset") && e.to_string().contains("panicked in reset"),
+        e.to_string().contains("Panics In Reset")
+            && e.to_string().contains("failed while being reset")
+            && e.to_string().contains("deliberate failure in reset"),
         "{e}"
     );
 

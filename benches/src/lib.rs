@@ -9,7 +9,7 @@ use vertrouwen_engine::Registry;
 /// A registry with the statically linked built-in library.
 pub fn builtin_registry() -> Registry {
     let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_header())
+    r.add_static(vertrouwen_strategies::plugin_library())
         .expect("built-ins are valid");
     r
 }

@@ -169,6 +169,26 @@ pub struct PluginArgs {
     /// A strategy plugin (shared library) to load; may be repeated.
     #[arg(long = "plugin", value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
+    #[command(flatten)]
+    pub isolation: IsolationArgs,
+}
+
+/// Running untrusted plugins isolated (docs/plugins.md).
+#[derive(Debug, Args, Clone, Default)]
+pub struct IsolationArgs {
+    /// Run every plugin isolated: in its own confined worker processes, never in this process.
+    /// Use it for any plugin you did not write yourself.
+    #[arg(long)]
+    pub isolate: bool,
+    /// Isolated plugins: the longest one decision may take, in ms [default: 1000].
+    #[arg(long, value_name = "MS")]
+    pub decision_ms: Option<u64>,
+    /// Isolated plugins: the longest one match may take, in ms [default: 60000].
+    #[arg(long, value_name = "MS")]
+    pub match_ms: Option<u64>,
+    /// Isolated plugins: the memory (address space) of each worker process, in MB [default: 512].
+    #[arg(long = "plugin-memory-mb", value_name = "MB")]
+    pub memory_mb: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +204,9 @@ pub struct RunArgs {
     /// Master seed, overriding the file's.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Exit with status 3 if any strategy is disqualified (isolated plugins).
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub plugins: PluginArgs,
 }

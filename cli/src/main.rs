@@ -65,7 +65,14 @@ macro_rules! outln {
     }};
 }
 
+/// The hidden first argument that starts the binary as an isolated plugin's worker process.
+const WORKER_MODE: &str = "__worker";
+
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == WORKER_MODE) {
+        return worker_main(&args[2..]);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run(a),
@@ -86,17 +93,75 @@ fn main() -> ExitCode {
     }
 }
 
+/// Worker mode: serve one isolated plugin for the engine that started this process.
+#[cfg(target_os = "linux")]
+fn worker_main(args: &[std::ffi::OsString]) -> ExitCode {
+    let code = vertrouwen_engine::sandbox::worker::serve(
+        args,
+        &[vertrouwen_strategies::plugin_library()],
+        vertrouwen_strategies::ALIASES,
+    );
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn worker_main(_args: &[std::ffi::OsString]) -> ExitCode {
+    eprintln!("isolated plugins need Linux");
+    ExitCode::FAILURE
+}
+
+/// How to start this binary as a worker.
+fn worker_command() -> Result<vertrouwen_engine::sandbox::WorkerCommand, Failure> {
+    let program = std::env::current_exe().map_err(|e| {
+        Failure(format!(
+            "cannot find the vertrouwen binary to start workers: {e}"
+        ))
+    })?;
+    Ok(vertrouwen_engine::sandbox::WorkerCommand {
+        program,
+        args: vec![WORKER_MODE.into()],
+    })
+}
+
 /// The built-in library plus the plugins named on the command line.
 fn registry(plugins: &PluginArgs) -> Result<Registry, Failure> {
     let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_header())?;
+    r.add_static(vertrouwen_strategies::plugin_library())?;
     for (alias, target) in vertrouwen_strategies::ALIASES {
         r.add_alias(alias, target)?;
+    }
+    if let Some(isolation) = isolation(&plugins.isolation, None)? {
+        r.isolate(isolation);
     }
     for p in &plugins.plugins {
         r.load_plugin(p)?;
     }
     Ok(r)
+}
+
+/// The isolation settings of the command line over those of a study file (`None`: in-process).
+fn isolation(
+    args: &args::IsolationArgs,
+    file: Option<(bool, vertrouwen_engine::sandbox::Limits)>,
+) -> Result<Option<vertrouwen_engine::sandbox::Isolation>, Failure> {
+    let (file_isolate, mut limits) = file.unwrap_or_default();
+    if !(args.isolate || file_isolate) {
+        return Ok(None);
+    }
+    if let Some(ms) = args.decision_ms {
+        limits.decision_ms = ms;
+    }
+    if let Some(ms) = args.match_ms {
+        limits.match_ms = ms;
+    }
+    if let Some(mb) = args.memory_mb {
+        limits.memory_mb = mb;
+    }
+    limits.validate().map_err(Failure)?;
+    Ok(Some(vertrouwen_engine::sandbox::Isolation {
+        command: worker_command()?,
+        limits,
+    }))
 }
 
 fn default_out_dir(file: &Path) -> PathBuf {
@@ -108,7 +173,13 @@ fn default_out_dir(file: &Path) -> PathBuf {
 
 fn run(a: RunArgs) -> Outcome {
     let study = config::load(&a.file)?;
-    let mut registry = registry(&PluginArgs { plugins: vec![] })?;
+    let mut registry = registry(&PluginArgs {
+        plugins: vec![],
+        isolation: args::IsolationArgs::default(),
+    })?;
+    if let Some(isolation) = isolation(&a.plugins.isolation, Some(study.study.isolation()))? {
+        registry.isolate(isolation);
+    }
     let overrides = Overrides {
         seed: a.seed,
         plugins: a.plugins.plugins.clone(),
@@ -155,10 +226,23 @@ fn run(a: RunArgs) -> Outcome {
         "turns_played": outcome.turns_played,
         "results": outcome.results,
     });
+    let mut document = document;
+    if let Some(doc) = document.as_object_mut() {
+        doc.insert(
+            "disqualified".into(),
+            serde_json::to_value(&outcome.disqualified)?,
+        );
+    }
     let json_path = out.join("results.json");
     let text = serde_json::to_string_pretty(&document)? + "\n";
     write_atomic(&json_path, text.as_bytes())
         .map_err(|e| Failure(format!("{}: {e}", json_path.display())))?;
+    let dq_path = out.join("disqualified.csv");
+    write_atomic(&dq_path, disqualified_csv(&outcome.disqualified).as_bytes())
+        .map_err(|e| Failure(format!("{}: {e}", dq_path.display())))?;
+    for d in &outcome.disqualified {
+        eprintln!("disqualified: {d}");
+    }
 
     if let Some(name) = &cfg.name {
         outln!("{name}");
@@ -175,7 +259,47 @@ fn run(a: RunArgs) -> Outcome {
         summary_path.display(),
         json_path.display()
     );
+    if a.strict && !outcome.disqualified.is_empty() {
+        return Err(Failure(format!(
+            "{} strateg{} disqualified (--strict)",
+            outcome.disqualified.len(),
+            if outcome.disqualified.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        )));
+    }
     Ok(())
+}
+
+/// `disqualified.csv`: one row per disqualified strategy.
+fn disqualified_csv(list: &[vertrouwen_engine::tournament::Disqualification]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out =
+        String::from("player,strategy,plugin,reason,detail,match,opponent,repetition,turn\n");
+    for d in list {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            field(&d.label),
+            field(&d.strategy),
+            field(&d.plugin),
+            d.fault.reason(),
+            field(&d.fault.to_string()),
+            opt(d.match_index.map(|m| m.to_string())),
+            field(&opt(d.opponent.clone())),
+            opt(d.repetition.map(|r| r.to_string())),
+            opt(d.turn.map(|t| t.to_string())),
+        ));
+    }
+    out
 }
 
 fn play_match(a: MatchArgs) -> Outcome {

@@ -90,7 +90,7 @@ fn strategies_json_lists_every_builtin_with_its_classifiers() {
 
     // As many as the library exports, and the same names.
     let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_header())
+    r.add_static(vertrouwen_strategies::plugin_library())
         .unwrap();
     assert_eq!(
         list.len(),

@@ -88,6 +88,14 @@ pub enum Study {
 }
 
 impl Study {
+    /// Whether the file asks for isolated plugins, and their limits.
+    pub fn isolation(&self) -> (bool, crate::sandbox::Limits) {
+        match self {
+            Study::Tournament(c) => (c.isolate, c.limits),
+            _ => (false, crate::sandbox::Limits::default()),
+        }
+    }
+
     /// The variant's name as written in the file.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -331,6 +339,12 @@ pub struct TournamentConfig {
     pub repetitions: u32,
     #[serde(default)]
     pub seed: u64,
+    /// Run the plugins isolated (untrusted submissions); see `docs/plugins.md`.
+    #[serde(default)]
+    pub isolate: bool,
+    /// Limits of isolated plugins; defaults as `crate::sandbox::Limits`.
+    #[serde(default)]
+    pub limits: crate::sandbox::Limits,
 }
 
 /// A parsed file with its source text, for locating later errors.

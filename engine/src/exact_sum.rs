@@ -148,7 +148,10 @@ mod tests {
     fn agrees_with_python_fsum() {
         assert_eq!(ExactSum::of([0.1; 10]).value(), 1.0);
         assert_eq!(ExactSum::of([1e100, 1.0, -1e100]).value(), 1.0);
-        assert_eq!(ExactSum::of([1e-16, 1.0, 1e16]).value(), 1.0000000000000002e16);
+        assert_eq!(
+            ExactSum::of([1e-16, 1.0, 1e16]).value(),
+            1.0000000000000002e16
+        );
         assert_eq!(
             ExactSum::of([1.0, 1e100, 1.0, -1e100]).value(),
             2.0,
@@ -209,6 +212,9 @@ mod tests {
         let n = values.len() as u64;
         let variance = ExactSum::centered_square_sum(n, &sum, &squares) / (n * n) as f64;
         assert_eq!(variance, 0.3125);
-        assert_eq!(ExactSum::centered_square_sum(1, &ExactSum::of([3.0]), &ExactSum::of([9.0])), 0.0);
+        assert_eq!(
+            ExactSum::centered_square_sum(1, &ExactSum::of([3.0]), &ExactSum::of([9.0])),
+            0.0
+        );
     }
 }

@@ -4,10 +4,10 @@
 //! and the turn (see [`crate::matchup::StrategyFault`]). In-process, the first fault stops the
 //! run; in isolated mode it disqualifies the strategy (see `docs/plugins.md`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a strategy failed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// The strategy panicked; the message and location as its panic hook saw them.
@@ -26,7 +26,11 @@ pub enum Fault {
     /// processes, ...).
     ForbiddenSystemCall { name: String },
     /// The worker process died from a signal (segmentation fault, abort, ...).
-    Crash { signal: i32, name: String, detail: String },
+    Crash {
+        signal: i32,
+        name: String,
+        detail: String,
+    },
     /// The worker exited on its own, or broke the protocol with the engine.
     Protocol { detail: String },
 }
@@ -56,7 +60,10 @@ impl std::fmt::Display for Fault {
                 Ok(())
             }
             Fault::ForbiddenSystemCall { name } => {
-                write!(f, "made a forbidden system call ({name}) and was stopped by the sandbox")
+                write!(
+                    f,
+                    "made a forbidden system call ({name}) and was stopped by the sandbox"
+                )
             }
             Fault::Crash {
                 signal,

@@ -24,6 +24,7 @@ pub mod population;
 pub mod registry;
 pub mod replicator;
 pub mod results;
+pub mod sandbox;
 pub mod tournament;
 
 pub use game::Game;

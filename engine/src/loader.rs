@@ -14,15 +14,17 @@
 use std::ffi::c_void;
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 use thiserror::Error;
 
 use crate::fault::Fault;
+use crate::sandbox::IsolatedPlugin;
 use vertrouwen_plugins_api::abi::{
     self, EntryFn, HistoryView, MessageBuf, PluginHeader, RStr, StrategyDescriptor, StrategyVTable,
     DECIDE_COOPERATE, DECIDE_DEFECT, DECIDE_ERROR, STATUS_OK,
 };
-use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng};
+use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng, StaticPlugin};
 
 /// Where a strategy came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +83,8 @@ pub enum LoadError {
     },
 }
 
-/// One exported strategy (or preset), validated and owned as Rust data, with its vtable.
+/// One exported strategy (or preset), validated and owned as Rust data, with the means to run
+/// it.
 #[derive(Clone)]
 pub struct StrategyEntry {
     pub name: String,
@@ -89,7 +92,16 @@ pub struct StrategyEntry {
     pub default_params: String,
     pub classifiers: Classifiers,
     pub source: StrategySource,
-    vtable: &'static StrategyVTable,
+    kind: EntryKind,
+}
+
+/// How a strategy is run.
+#[derive(Clone)]
+enum EntryKind {
+    /// In this process, through its vtable.
+    Local(&'static StrategyVTable),
+    /// In the worker processes of its (untrusted) plugin.
+    Isolated(Arc<IsolatedPlugin>),
 }
 
 impl std::fmt::Debug for StrategyEntry {
@@ -104,7 +116,7 @@ impl std::fmt::Debug for StrategyEntry {
 }
 
 /// A library's validated contents.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PluginContents {
     pub name: String,
     pub version: String,
@@ -133,9 +145,21 @@ unsafe fn static_str(s: RStr) -> Option<&'static str> {
     std::str::from_utf8(bytes).ok()
 }
 
+/// Validates a statically linked library's header and copies its contents.
+pub fn read_static(library: StaticPlugin) -> Result<PluginContents, LoadError> {
+    // SAFETY: a StaticPlugin can only be made by export_plugin! or by unsafe code vouching that
+    // the header is valid.
+    unsafe { read_header(library.header(), StrategySource::Builtin) }
+}
+
 /// Validates a header and copies its contents. Used for statically linked libraries (with
 /// `source = Builtin`) and for loaded ones alike.
-pub fn read_header(
+///
+/// # Safety
+/// `header` must come from `export_plugin!` of a library that stays loaded for the rest of the
+/// process, or at least pass as one: its fixed prefix (magic, versions, sizes, layout hash) is
+/// checked here, but the pointers behind it can only be trusted, not checked.
+pub unsafe fn read_header(
     header: &'static PluginHeader,
     source: StrategySource,
 ) -> Result<PluginContents, LoadError> {
@@ -258,7 +282,7 @@ pub fn read_header(
             default_params: params.to_string(),
             classifiers: d.classifiers,
             source: source.clone(),
-            vtable,
+            kind: EntryKind::Local(vtable),
         });
     }
     Ok(PluginContents {
@@ -348,7 +372,8 @@ pub fn load_plugin(path: &Path) -> Result<PluginContents, LoadError> {
     // SAFETY: magic and major match, so this is a v1 header, which lives in a static of the
     // (never unloaded) library; read_header checks its sizes and layout hash next.
     let header: &'static PluginHeader = unsafe { &*header_ptr };
-    read_header(header, StrategySource::Plugin(path.to_path_buf()))
+    // SAFETY: as above: the header lives in the (never unloaded) library that made it.
+    unsafe { read_header(header, StrategySource::Plugin(path.to_path_buf())) }
 }
 
 fn one_line(s: &str) -> String {
@@ -408,14 +433,46 @@ impl std::fmt::Debug for Instance {
 }
 
 impl StrategyEntry {
-    /// Creates an instance; `params: None` uses the default parameters.
+    /// An entry for a strategy of an isolated plugin (validated by the sandbox).
+    pub fn isolated(plugin: &Arc<IsolatedPlugin>, index: usize) -> Option<StrategyEntry> {
+        let s = plugin.strategies().get(index)?;
+        Some(StrategyEntry {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            default_params: s.default_params.clone(),
+            classifiers: s.classifiers(),
+            source: StrategySource::Plugin(plugin.path().to_path_buf()),
+            kind: EntryKind::Isolated(Arc::clone(plugin)),
+        })
+    }
+
+    /// The isolated plugin that runs this strategy, if it runs isolated.
+    pub fn isolated_plugin(&self) -> Option<&Arc<IsolatedPlugin>> {
+        match &self.kind {
+            EntryKind::Isolated(p) => Some(p),
+            EntryKind::Local(_) => None,
+        }
+    }
+
+    /// Creates an instance in this process; `params: None` uses the default parameters.
+    /// Strategies of isolated plugins cannot be created here.
     pub fn instantiate(&self, params: Option<&str>) -> Result<Instance, StrategyError> {
+        let vtable = match &self.kind {
+            EntryKind::Local(v) => *v,
+            EntryKind::Isolated(_) => {
+                return Err(StrategyError {
+                    name: self.name.clone(),
+                    source_: self.source.to_string(),
+                    message: "runs isolated, in its plugin's worker process; it cannot be created in the engine's process".into(),
+                })
+            }
+        };
         let text = params.unwrap_or(&self.default_params);
         let mut out: *mut c_void = std::ptr::null_mut();
         let (status, message) = with_message_buf(|buf| {
             // SAFETY: the vtable was validated in read_header; `text` is valid for this call,
             // `out` and `buf` are valid writable pointers.
-            unsafe { (self.vtable.create)(RStr::borrowed(text), &mut out, buf) }
+            unsafe { (vtable.create)(RStr::borrowed(text), &mut out, buf) }
         });
         let fail = |message: String| StrategyError {
             name: self.name.clone(),
@@ -434,10 +491,10 @@ impl StrategyEntry {
         let mut classifiers = self.classifiers;
         // SAFETY: `ptr` is a live instance of this vtable; `classifiers` is a valid out-pointer
         // that the plugin overwrites only if the instance declares its own classifiers.
-        unsafe { (self.vtable.classifiers)(ptr.as_ptr(), &mut classifiers) };
+        unsafe { (vtable.classifiers)(ptr.as_ptr(), &mut classifiers) };
         Ok(Instance {
             ptr,
-            vtable: self.vtable,
+            vtable,
             classifiers,
         })
     }
@@ -535,11 +592,7 @@ mod tests {
     use super::*;
 
     fn builtin() -> PluginContents {
-        read_header(
-            vertrouwen_strategies::plugin_header(),
-            StrategySource::Builtin,
-        )
-        .unwrap()
+        read_static(vertrouwen_strategies::plugin_library()).unwrap()
     }
 
     #[test]
@@ -553,33 +606,37 @@ mod tests {
         assert_eq!(names.len(), n);
     }
 
-    fn forged(edit: impl FnOnce(&mut PluginHeader)) -> &'static PluginHeader {
+    /// The built-in header with one field edited: its pointers stay those of the real
+    /// library, so reading it is sound; only the edited field is wrong.
+    fn forged(edit: impl FnOnce(&mut PluginHeader)) -> Result<PluginContents, LoadError> {
         let mut h = *vertrouwen_strategies::plugin_header();
         edit(&mut h);
-        Box::leak(Box::new(h))
+        let h: &'static PluginHeader = Box::leak(Box::new(h));
+        // SAFETY: every pointer in `h` is the built-in library's own ('static, valid).
+        unsafe { read_header(h, StrategySource::Builtin) }
     }
 
     #[test]
     fn wrong_major_is_refused_with_fix() {
-        let e = read_header(forged(|h| h.abi_major = 2), StrategySource::Builtin).unwrap_err();
+        let e = forged(|h| h.abi_major = 2).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("ABI 2") && text.contains("rebuild"), "{text}");
     }
 
     #[test]
     fn wrong_layout_hash_is_refused() {
-        let e = read_header(forged(|h| h.layout_hash ^= 1), StrategySource::Builtin).unwrap_err();
+        let e = forged(|h| h.layout_hash ^= 1).unwrap_err();
         assert!(e.to_string().contains("layout hash"), "{e}");
     }
 
     #[test]
     fn wrong_sizes_and_magic_are_refused() {
-        let e = read_header(forged(|h| h.vtable_size += 8), StrategySource::Builtin).unwrap_err();
+        let e = forged(|h| h.vtable_size += 8).unwrap_err();
         assert!(
             e.to_string().contains("vtable size: expected 48, found 56"),
             "{e}"
         );
-        let e = read_header(forged(|h| h.magic = 7), StrategySource::Builtin).unwrap_err();
+        let e = forged(|h| h.magic = 7).unwrap_err();
         assert!(e.to_string().contains("magic"), "{e}");
     }
 

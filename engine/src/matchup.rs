@@ -17,8 +17,8 @@ use serde::Serialize;
 use thiserror::Error;
 use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
 
-use crate::game::Game;
 use crate::fault::Fault;
+use crate::game::Game;
 use crate::loader::{Instance, StrategyError};
 
 /// How long a match lasts.
@@ -178,6 +178,8 @@ pub struct StrategyFault {
     pub name: String,
     /// Where the strategy came from (`builtin` or the plugin file).
     pub source_: String,
+    /// Which player of the match failed: 0 for player 1, 1 for player 2.
+    pub side: u8,
     /// The 1-based turn of the failing decision; `None` when `reset` failed.
     pub turn: Option<u64>,
     pub fault: Fault,
@@ -189,9 +191,12 @@ pub enum MatchError {
     #[error("{0}")]
     Strategy(#[from] StrategyError),
     #[error("{0}")]
-    Fault(#[from] StrategyFault),
+    Fault(Box<StrategyFault>),
     #[error("invalid match: {0}")]
     Spec(String),
+    /// A match with an isolated plugin failed (its worker, or a disqualification).
+    #[error("{0}")]
+    Isolated(String),
 }
 
 /// Reusable buffers for playing matches on one thread: the hot loop never allocates once the
@@ -207,6 +212,22 @@ pub struct MatchScratch {
     record: [Vec<Move>; 2],
     /// `lent[player]` = (its own moves, its opponent's moves), as bytes.
     lent: [[Vec<u8>; 2]; 2],
+}
+
+/// Told who is about to be reset, or to decide on which turn (0-based), in a match.
+pub trait TurnObserver {
+    fn resetting(&self, side: usize);
+    fn deciding(&self, turn: usize, side: usize);
+}
+
+/// The observer of in-process matches: nothing to tell (compiled away).
+pub struct Unobserved;
+
+impl TurnObserver for Unobserved {
+    #[inline(always)]
+    fn resetting(&self, _side: usize) {}
+    #[inline(always)]
+    fn deciding(&self, _turn: usize, _side: usize) {}
 }
 
 /// Labels used in error messages: strategy name and where it came from.
@@ -229,13 +250,14 @@ impl MatchScratch {
     /// The turn loop. `NOISY` is a constant so that the noise-free loop has no flip checks.
     /// On a strategy failure returns the failing player's index, the 0-based turn and the fault.
     #[inline]
-    fn turns<const NOISY: bool>(
+    fn turns<const NOISY: bool, O: TurnObserver>(
         &mut self,
         players: [&mut Instance; 2],
         rngs: &mut [Rng; 2],
         noise: &mut Noise,
         n: usize,
         stats: &mut MatchStats,
+        observer: &O,
     ) -> Result<(), (usize, usize, Fault)> {
         let [p1, p2] = players;
         let [rng1, rng2] = rngs;
@@ -252,12 +274,19 @@ impl MatchScratch {
             buf.resize(n, 0);
         }
         let (m1, m2) = (&mut r1[..n], &mut r2[..n]);
-        let (own1, opp1, own2, opp2) = (&mut own1[..n], &mut opp1[..n], &mut own2[..n], &mut opp2[..n]);
+        let (own1, opp1, own2, opp2) = (
+            &mut own1[..n],
+            &mut opp1[..n],
+            &mut own2[..n],
+            &mut opp2[..n],
+        );
         let (mut d1, mut d2) = (0usize, 0usize);
         for t in 0..n {
+            observer.deciding(t, 0);
             let mut a = p1
                 .decide(own1, opp1, t, d1, d2, rng1)
                 .map_err(|f| (0, t, f))?;
+            observer.deciding(t, 1);
             let mut b = p2
                 .decide(own2, opp2, t, d2, d1, rng2)
                 .map_err(|f| (1, t, f))?;
@@ -289,15 +318,29 @@ impl MatchScratch {
         spec: &MatchSpec,
         seed: u64,
     ) -> Result<MatchStats, MatchError> {
+        self.play_observed(players, labels, spec, seed, &Unobserved)
+    }
+
+    /// [`MatchScratch::play`], telling `observer` before every decision who decides on which
+    /// turn (an isolated worker publishes it, so a hang or a crash can be blamed precisely).
+    pub fn play_observed<O: TurnObserver>(
+        &mut self,
+        players: [&mut Instance; 2],
+        labels: [PlayerLabel<'_>; 2],
+        spec: &MatchSpec,
+        seed: u64,
+        observer: &O,
+    ) -> Result<MatchStats, MatchError> {
         let turns = spec.turns_for(seed);
         let [p1, p2] = players;
         let fail = |i: usize, turn: Option<u64>, fault: Fault| {
-            MatchError::Fault(StrategyFault {
+            MatchError::Fault(Box::new(StrategyFault {
                 name: labels[i].name.to_string(),
                 source_: labels[i].source.to_string(),
+                side: i as u8,
                 turn,
                 fault,
-            })
+            }))
         };
         let announced = spec.is_fixed().then_some(turns);
         for (i, p) in [&mut *p1, &mut *p2].into_iter().enumerate() {
@@ -307,6 +350,7 @@ impl MatchScratch {
                 game: spec.game.payoffs(),
                 seed: derive_seed(seed, 4 + i as u64),
             };
+            observer.resetting(i);
             p.reset(&ctx).map_err(|f| fail(i, None, f))?;
         }
         let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
@@ -318,9 +362,9 @@ impl MatchScratch {
         };
         // Two copies of the loop: the noise-free one carries no flip checks at all.
         let played = if spec.noise > 0.0 {
-            self.turns::<true>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+            self.turns::<true, O>([p1, p2], &mut rngs, &mut noise, n, &mut stats, observer)
         } else {
-            self.turns::<false>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+            self.turns::<false, O>([p1, p2], &mut rngs, &mut noise, n, &mut stats, observer)
         };
         played.map_err(|(i, t, fault)| fail(i, Some(t as u64 + 1), fault))?;
         let [m1, m2] = &self.record;
@@ -331,8 +375,121 @@ impl MatchScratch {
     }
 }
 
+/// A claimed match record disagrees with what the engine's own player played.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplayError {
+    /// The record has the wrong number of turns for this match's seed.
+    Length { claimed: usize, expected: u64 },
+    /// On this 1-based turn the engine's player played `engine` but the record says `claimed`.
+    Mismatch {
+        turn: u64,
+        engine: Move,
+        claimed: Move,
+    },
+    /// The engine's own player failed (cannot happen with a correct built-in).
+    Fault(MatchError),
+}
+
+impl MatchScratch {
+    /// Replays a match whose record (`claimed`, both players' played moves) came from an
+    /// untrusted worker: the engine's own instance `local` plays side `side` again against the
+    /// record's other side, with the same seeds and noise as [`MatchScratch::play`], and every
+    /// move it plays must equal the record's. Returns the statistics of the checked record.
+    pub fn replay(
+        &mut self,
+        local: &mut Instance,
+        side: usize,
+        label: PlayerLabel<'_>,
+        spec: &MatchSpec,
+        seed: u64,
+        claimed: [&[Move]; 2],
+    ) -> Result<MatchStats, ReplayError> {
+        let turns = spec.turns_for(seed);
+        let n = claimed[0].len();
+        if claimed[1].len() != n || n as u64 != turns {
+            return Err(ReplayError::Length {
+                claimed: n.max(claimed[1].len()),
+                expected: turns,
+            });
+        }
+        let fail = |turn: Option<u64>, fault: Fault| {
+            ReplayError::Fault(MatchError::Fault(Box::new(StrategyFault {
+                name: label.name.to_string(),
+                source_: label.source.to_string(),
+                side: side as u8,
+                turn,
+                fault,
+            })))
+        };
+        let ctx = MatchContext {
+            length: spec.is_fixed().then_some(turns),
+            noise: spec.noise,
+            game: spec.game.payoffs(),
+            seed: derive_seed(seed, 4 + side as u64),
+        };
+        local.reset(&ctx).map_err(|f| fail(None, f))?;
+        let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
+        let mut rng = Rng::for_stream(seed, 1 + side as u64);
+        let [[own, opponent], _] = &mut self.lent;
+        own.clear();
+        own.resize(n, 0);
+        opponent.clear();
+        opponent.resize(n, 0);
+        let (mut d_own, mut d_opp) = (0usize, 0usize);
+        let other = 1 - side;
+        for t in 0..n {
+            let intended = local
+                .decide(own, opponent, t, d_own, d_opp, &mut rng)
+                .map_err(|f| fail(Some(t as u64 + 1), f))?;
+            // Both players' flips are drawn in the match's order, player 1 first.
+            let mut played = intended;
+            for player in 0..2 {
+                if player == side {
+                    played = noise.apply(player, t, intended);
+                } else {
+                    noise.apply(player, t, Move::C);
+                }
+            }
+            if played != claimed[side][t] {
+                return Err(ReplayError::Mismatch {
+                    turn: t as u64 + 1,
+                    engine: played,
+                    claimed: claimed[side][t],
+                });
+            }
+            let theirs = claimed[other][t];
+            own[t] = played as u8;
+            opponent[t] = theirs as u8;
+            d_own += played as usize;
+            d_opp += theirs as usize;
+        }
+        let mut stats = MatchStats {
+            turns: turns as u32,
+            ..MatchStats::default()
+        };
+        tally(claimed[0], claimed[1], &mut stats);
+        if n > 0 {
+            stats.first = [claimed[0][0] as u8, claimed[1][0] as u8];
+        }
+        Ok(stats)
+    }
+}
+
+/// The statistics of a complete record (both players' played moves).
+pub fn stats_of(m1: &[Move], m2: &[Move]) -> MatchStats {
+    let mut stats = MatchStats {
+        turns: m1.len() as u32,
+        ..MatchStats::default()
+    };
+    tally(m1, m2, &mut stats);
+    if let (Some(&a), Some(&b)) = (m1.first(), m2.first()) {
+        stats.first = [a as u8, b as u8];
+    }
+    stats
+}
+
 /// Counts states and state-to-action transitions of a played match into `stats`.
-fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
+pub(crate) fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
     // Row 4 absorbs the first turn, which has no previous state, so the loop has no branch.
     let mut transitions = [[[0u32; 2]; 5]; 2];
     let (mut prev1, mut prev2) = (4usize, 4usize);
@@ -352,7 +509,7 @@ fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
 /// Noise by skip sampling: the number of turns until a player's next flip is drawn from the
 /// geometric distribution, `floor(ln(1-U) / ln(1-p))`, so a flip costs one draw and a turn
 /// without a flip costs none.
-struct Noise {
+pub(crate) struct Noise {
     p: f64,
     log_keep: f64,
     rng: Rng,
@@ -361,7 +518,7 @@ struct Noise {
 }
 
 impl Noise {
-    fn new(p: f64, rng: Rng) -> Self {
+    pub(crate) fn new(p: f64, rng: Rng) -> Self {
         let mut noise = Noise {
             p,
             log_keep: (-p).ln_1p(),
@@ -386,7 +543,7 @@ impl Noise {
 
     /// The move as played on turn `t` by `player`, redrawing its next flip after a flip.
     #[inline]
-    fn apply(&mut self, player: usize, t: usize, intended: Move) -> Move {
+    pub(crate) fn apply(&mut self, player: usize, t: usize, intended: Move) -> Move {
         if t == self.next[player] {
             self.next[player] = t.saturating_add(1).saturating_add(self.gap());
             intended.flip()
@@ -415,6 +572,9 @@ pub fn play_recorded(
     seed: u64,
 ) -> Result<MatchRecord, MatchError> {
     spec.validate().map_err(MatchError::Spec)?;
+    if entries.iter().any(|(e, _)| e.isolated_plugin().is_some()) {
+        return crate::tournament::play_isolated(entries, spec, seed);
+    }
     let mut a = entries[0].0.instantiate(entries[0].1)?;
     let mut b = entries[1].0.instantiate(entries[1].1)?;
     let sources = [

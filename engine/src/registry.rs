@@ -2,17 +2,21 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use thiserror::Error;
-use vertrouwen_plugins_api::abi::PluginHeader;
+use vertrouwen_plugins_api::StaticPlugin;
 
 pub use crate::loader::StrategySource;
 use crate::loader::{self, LoadError, StrategyEntry};
+use crate::sandbox::{IsolatedPlugin, Isolation, SandboxError};
 
 #[derive(Debug, Error)]
 pub enum RegistryError {
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
     #[error("{source_}: strategy name {name:?} is already taken by {first}; display names must be unique across the built-ins and every loaded plugin (rename it in the plugin's export_plugin! list)")]
     Duplicate {
         name: String,
@@ -30,6 +34,10 @@ pub struct Registry {
     by_name: HashMap<String, usize>,
     /// Other names that resolve to an entry (e.g. Axelrod-Python's class-level names).
     aliases: HashMap<String, usize>,
+    /// Name and version of each library added.
+    plugins: Vec<(String, String)>,
+    /// When set, plugins are loaded isolated (in worker processes), never in this process.
+    isolation: Option<Isolation>,
 }
 
 impl Registry {
@@ -39,16 +47,50 @@ impl Registry {
     }
 
     /// Adds the strategies of a statically linked library (e.g. the built-in library's
-    /// `plugin_header()`), validated exactly as a loaded plugin would be.
-    pub fn add_static(&mut self, header: &'static PluginHeader) -> Result<usize, RegistryError> {
-        let contents = loader::read_header(header, StrategySource::Builtin)?;
+    /// `plugin_library()`), validated exactly as a loaded plugin would be.
+    pub fn add_static(&mut self, library: StaticPlugin) -> Result<usize, RegistryError> {
+        let contents = loader::read_static(library)?;
+        self.record_plugin(&contents);
         self.add_all(contents.strategies)
     }
 
-    /// Loads a plugin library and adds its strategies.
+    /// From now on, load plugins isolated: each in its own confined worker processes.
+    pub fn isolate(&mut self, isolation: Isolation) {
+        self.isolation = Some(isolation);
+    }
+
+    /// Whether plugins are loaded isolated.
+    pub fn isolation(&self) -> Option<&Isolation> {
+        self.isolation.as_ref()
+    }
+
+    /// Loads a plugin library and adds its strategies: in this process, or isolated if
+    /// [`Registry::isolate`] was called.
     pub fn load_plugin(&mut self, path: &Path) -> Result<usize, RegistryError> {
+        if let Some(isolation) = &self.isolation {
+            let plugin = Arc::new(IsolatedPlugin::start(path, isolation)?);
+            let entries: Vec<StrategyEntry> = (0..plugin.strategies().len())
+                .filter_map(|k| StrategyEntry::isolated(&plugin, k))
+                .collect();
+            let n = self.add_all(entries)?;
+            let (name, version) = plugin.plugin();
+            self.plugins.push((name.to_string(), version.to_string()));
+            return Ok(n);
+        }
         let contents = loader::load_plugin(path)?;
-        self.add_all(contents.strategies)
+        self.add_all(contents.strategies.clone())?;
+        self.record_plugin(&contents);
+        Ok(contents.strategies.len())
+    }
+
+    fn record_plugin(&mut self, contents: &loader::PluginContents) {
+        self.plugins
+            .push((contents.name.clone(), contents.version.clone()));
+    }
+
+    /// Name and version of every library added, in order.
+    pub fn plugins(&self) -> &[(String, String)] {
+        &self.plugins
     }
 
     fn add_all(&mut self, strategies: Vec<StrategyEntry>) -> Result<usize, RegistryError> {
@@ -58,6 +100,7 @@ impl Registry {
             let taken = self
                 .by_name
                 .get(&s.name)
+                .or_else(|| self.aliases.get(&s.name))
                 .map(|&i| &self.entries[i])
                 .or_else(|| seen.get(s.name.as_str()).copied());
             if let Some(first) = taken {
@@ -158,7 +201,7 @@ pub(crate) mod tests {
     /// The built-in library, statically linked: the registry every engine test starts from.
     pub(crate) fn registry() -> Registry {
         let mut r = Registry::new();
-        r.add_static(vertrouwen_strategies::plugin_header())
+        r.add_static(vertrouwen_strategies::plugin_library())
             .unwrap();
         r
     }
@@ -176,7 +219,7 @@ pub(crate) mod tests {
         let mut r = registry();
         let before = r.entries().len();
         let e = r
-            .add_static(vertrouwen_strategies::plugin_header())
+            .add_static(vertrouwen_strategies::plugin_library())
             .unwrap_err();
         assert!(e.to_string().contains("already taken by builtin"), "{e}");
         assert_eq!(r.entries().len(), before);

@@ -191,7 +191,8 @@ impl ResultSet {
                 let (mean, std) = mean_and_std(p.matches, &p.per_turn[0], &p.per_turn_squares[0]);
                 payoff_matrix[i][i] = mean;
                 payoff_stddevs[i][i] = std;
-                total_payoff_matrix[i][i] = mean_and_std(p.matches, &p.totals[0], &ExactSum::new()).0;
+                total_payoff_matrix[i][i] =
+                    mean_and_std(p.matches, &p.totals[0], &ExactSum::new()).0;
                 // Axelrod-Python halves the two clones' total for the diagonal (integer division).
                 cooperation[i][i] = (p.cooperations(0) + p.cooperations(1)) / 2;
                 continue;

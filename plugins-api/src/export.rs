@@ -42,6 +42,38 @@ pub struct StaticHeader(pub PluginHeader);
 // pointers is ever mutated, so sharing them between threads is sound.
 unsafe impl Sync for StaticHeader {}
 
+/// A plugin header that [`export_plugin!`](crate::export_plugin) made in this binary: the proof
+/// an engine needs to trust a statically linked library without `unsafe` of its own. Only the
+/// macro (or `unsafe` code vouching for a header) can make one, so a header forged with the
+/// public fields of [`PluginHeader`] cannot reach an engine through safe code.
+#[derive(Clone, Copy, Debug)]
+pub struct StaticPlugin(&'static PluginHeader);
+
+impl StaticPlugin {
+    /// # Safety
+    /// `header` must have been built by `export_plugin!` (or be otherwise valid: every pointer
+    /// in it and in its descriptors points to `'static` data of the right type, and every
+    /// vtable function behaves as the ABI documents).
+    pub const unsafe fn new(header: &'static PluginHeader) -> Self {
+        StaticPlugin(header)
+    }
+
+    /// The header.
+    pub fn header(&self) -> &'static PluginHeader {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for PluginHeader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginHeader")
+            .field("abi_major", &self.abi_major)
+            .field("abi_minor", &self.abi_minor)
+            .field("strategy_count", &self.strategy_count)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The heap object behind an instance pointer.
 struct Instance<S> {
     strategy: S,
@@ -395,6 +427,13 @@ macro_rules! export_plugin {
         /// This crate's plugin header, for engines that link the crate statically.
         pub fn plugin_header() -> &'static $crate::abi::PluginHeader {
             &__VERTROUWEN_HEADER.0
+        }
+
+        /// This crate's strategies, for engines that link the crate statically.
+        pub fn plugin_library() -> $crate::export::StaticPlugin {
+            // SAFETY: the header was built just above by `export_plugin!` from string literals
+            // and the `'static` vtables of `Glue`.
+            unsafe { $crate::export::StaticPlugin::new(&__VERTROUWEN_HEADER.0) }
         }
 
         /// The ABI v1 entry symbol, resolved by engines that load this crate as a `cdylib`.

@@ -52,4 +52,5 @@ mod rng;
 
 pub use abi::{Classifiers, Payoffs, ABI_MAJOR, ABI_MINOR, ENTRY_SYMBOL};
 pub use authoring::{History, MatchContext, Move, Strategy};
+pub use export::StaticPlugin;
 pub use rng::{derive_seed, splitmix64, Rng};

@@ -71,7 +71,7 @@ pub fn cdylib(crate_name: &str) -> PathBuf {
 /// A registry with the statically linked built-in library.
 pub fn static_registry() -> Registry {
     let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_header())
+    r.add_static(vertrouwen_strategies::plugin_library())
         .expect("built-in library is valid");
     add_aliases(&mut r);
     r

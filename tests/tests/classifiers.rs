@@ -61,7 +61,14 @@ fn decide_after(
         // A fresh stream per turn, the same for every history fed with this `prefix_seed`.
         let mut rng = Rng::for_stream(prefix_seed, t as u64);
         let decided = inst
-            .decide(&mut own_bytes, &mut opponent_bytes, t, d_own, d_opp, &mut rng)
+            .decide(
+                &mut own_bytes,
+                &mut opponent_bytes,
+                t,
+                d_own,
+                d_opp,
+                &mut rng,
+            )
             .unwrap_or_else(|fault| panic!("{}: failed at turn {}: {fault}", entry.name, t + 1));
         let m = match *plan {
             Own::Forced(m) => m,
@@ -88,7 +95,9 @@ fn decide_after(
             d_opp,
             &mut rng,
         )
-        .unwrap_or_else(|fault| panic!("{}: failed after {} turns: {fault}", entry.name, own.len()));
+        .unwrap_or_else(|fault| {
+            panic!("{}: failed after {} turns: {fault}", entry.name, own.len())
+        });
     (last, own)
 }
 

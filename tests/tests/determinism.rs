@@ -77,7 +77,10 @@ fn cached_deterministic_pairs_equal_replayed_ones() {
     );
     assert_eq!(out.results.mean_match_lengths[0][2], 50.0);
     assert_eq!(
-        (out.results.min_match_lengths[0][2], out.results.max_match_lengths[0][2]),
+        (
+            out.results.min_match_lengths[0][2],
+            out.results.max_match_lengths[0][2]
+        ),
         (50, 50)
     );
 }

@@ -145,7 +145,8 @@ fn a_panicking_strategy_is_an_error_with_its_name_not_an_abort() {
         "{message}"
     );
     assert!(
-        e.to_string().contains("failed on turn 3: panicked: deliberate failure"),
+        e.to_string()
+            .contains("failed on turn 3: panicked: deliberate failure"),
         "{e}"
     );
 

@@ -10,6 +10,8 @@
 //! new work after it, and the error reported is the failing match with the lowest index among
 //! those that failed.
 
+#[cfg(target_os = "linux")]
+mod isolated;
 pub(crate) mod schedule;
 pub mod tally;
 pub(crate) mod worker;
@@ -21,9 +23,12 @@ use serde::Serialize;
 use thiserror::Error;
 use vertrouwen_plugins_api::derive_seed;
 
+use crate::fault::Fault;
 use crate::loader::{StrategyEntry, StrategyError};
 use crate::matchup::{MatchError, MatchSpec};
 use crate::results::ResultSet;
+#[cfg(not(target_os = "linux"))]
+use crate::sandbox::SandboxError;
 use schedule::{Dispenser, Schedule};
 use tally::{pairs, TournamentTally};
 pub(crate) use worker::MatchWorker;
@@ -90,19 +95,61 @@ pub enum TournamentError {
     },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("{0}")]
+    Sandbox(String),
 }
 
 /// What a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct TournamentOutcome {
+    /// The results of the players that were not disqualified, computed from their matches
+    /// with each other only.
     pub results: ResultSet,
     /// Matches actually played (cached repetitions are not counted).
     pub matches_played: usize,
     /// Turns actually played.
     pub turns_played: u64,
     /// `replayed_pairs[i][j]`: whether the pair was played in every repetition (`false`: a
-    /// deterministic pair played once and reused).
+    /// deterministic pair played once and reused), over the players of `results`.
     pub replayed_pairs: Vec<Vec<bool>>,
+    /// Isolated strategies disqualified for a fault, in player order.
+    pub disqualified: Vec<Disqualification>,
+}
+
+/// An isolated strategy removed from a tournament: its matches are removed from everyone's
+/// results (see `docs/plugins.md`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Disqualification {
+    /// Its index and label among the tournament's players.
+    pub player: usize,
+    pub label: String,
+    pub strategy: String,
+    /// The plugin file.
+    pub plugin: String,
+    pub fault: Fault,
+    /// The match it failed in (`None`: while being created), with the opponent's label.
+    pub match_index: Option<u64>,
+    pub opponent: Option<String>,
+    pub repetition: Option<u32>,
+    /// The 1-based turn (`None`: before the first turn).
+    pub turn: Option<u64>,
+}
+
+impl std::fmt::Display for Disqualification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} ({}) {}", self.label, self.plugin, self.fault)?;
+        match (self.match_index, &self.opponent, self.repetition) {
+            (Some(m), Some(o), Some(r)) => {
+                write!(f, " in match {m} against {o:?} (repetition {r})")?
+            }
+            (Some(m), _, _) => write!(f, " in match {m}")?,
+            _ => write!(f, " while being created")?,
+        }
+        if let Some(t) = self.turn {
+            write!(f, ", turn {t}")?;
+        }
+        Ok(())
+    }
 }
 
 /// Runs a tournament.
@@ -117,43 +164,131 @@ pub fn run(
         return Err(TournamentError::NoRepetitions);
     }
     spec.matches.validate().map_err(TournamentError::Spec)?;
+    if spec
+        .players
+        .iter()
+        .any(|p| p.entry.isolated_plugin().is_some())
+    {
+        #[cfg(target_os = "linux")]
+        return isolated::run(spec, options);
+        #[cfg(not(target_os = "linux"))]
+        return Err(TournamentError::Sandbox(
+            SandboxError::Unsupported.to_string(),
+        ));
+    }
     // Create every player once up front: bad parameters fail here, before any work, and the
     // instances' classifiers decide which pairs can be cached.
-    let mut stochastic = Vec::with_capacity(spec.players.len());
-    for p in &spec.players {
-        let inst =
-            p.entry
-                .instantiate(p.params.as_deref())
-                .map_err(|source| TournamentError::Player {
-                    label: p.label.clone(),
-                    source,
-                })?;
-        stochastic.push(inst.classifiers().is_stochastic());
-    }
-    let n = spec.players.len();
-    let reps = spec.repetitions as usize;
-    let pair_list = pairs(n);
-    let cacheable_spec = spec.matches.noise == 0.0 && spec.matches.is_fixed();
-    let cached: Vec<bool> = pair_list
+    let stochastic = spec
+        .players
         .iter()
-        .map(|&(i, j)| cacheable_spec && !stochastic[i] && !stochastic[j])
-        .collect();
-    let schedule = Schedule::new(pair_list.clone(), cached, reps);
-    let tally = TournamentTally::new(n, reps, spec.matches.game);
-    let threads = options
+        .map(local_is_stochastic)
+        .collect::<Result<Vec<bool>, _>>()?;
+    let n = spec.players.len();
+    let schedule = Schedule::new(
+        pairs(n),
+        cached_pairs(spec, &stochastic),
+        spec.repetitions as usize,
+    );
+    let tally = TournamentTally::new(n, spec.repetitions as usize, spec.matches.game);
+    let threads = thread_count(options, schedule.len());
+    let turns = play_local(spec, &schedule, &tally, threads, |_| true)?;
+    let labels = spec.players.iter().map(|p| p.label.clone()).collect();
+    Ok(TournamentOutcome {
+        results: ResultSet::from_tally(labels, &tally),
+        matches_played: schedule.len(),
+        turns_played: turns,
+        replayed_pairs: replayed_pairs(&schedule, n, &(0..n).collect::<Vec<_>>()),
+        disqualified: Vec::new(),
+    })
+}
+
+/// Plays one match in which at least one player comes from an isolated plugin (see
+/// [`crate::matchup::play_recorded`]).
+pub(crate) fn play_isolated(
+    entries: [(&StrategyEntry, Option<&str>); 2],
+    spec: &MatchSpec,
+    seed: u64,
+) -> Result<crate::matchup::MatchRecord, MatchError> {
+    let players = entries.map(|(entry, params)| PlayerSpec {
+        entry: entry.clone(),
+        params: params.map(str::to_string),
+        label: entry.name.clone(),
+    });
+    #[cfg(target_os = "linux")]
+    return isolated::play_single(players, *spec, seed).map_err(|e| match e {
+        TournamentError::Player { source, .. } => MatchError::Strategy(source),
+        other => MatchError::Isolated(other.to_string()),
+    });
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (players, seed);
+        Err(MatchError::Isolated(SandboxError::Unsupported.to_string()))
+    }
+}
+
+/// Whether a player (run in this process) is stochastic; creating it checks its parameters.
+fn local_is_stochastic(p: &PlayerSpec) -> Result<bool, TournamentError> {
+    p.entry
+        .instantiate(p.params.as_deref())
+        .map(|inst| inst.classifiers().is_stochastic())
+        .map_err(|source| TournamentError::Player {
+            label: p.label.clone(),
+            source,
+        })
+}
+
+/// Which pairs are played once and stand for every repetition: two deterministic players in a
+/// noise-free match of fixed length.
+fn cached_pairs(spec: &TournamentSpec, stochastic: &[bool]) -> Vec<bool> {
+    let cacheable = spec.matches.noise == 0.0 && spec.matches.is_fixed();
+    pairs(spec.players.len())
+        .iter()
+        .map(|&(i, j)| cacheable && !stochastic[i] && !stochastic[j])
+        .collect()
+}
+
+fn thread_count(options: RunOptions, jobs: usize) -> usize {
+    options
         .threads
         .unwrap_or_else(rayon::current_num_threads)
-        .clamp(1, schedule.len().max(1));
+        .clamp(1, jobs.max(1))
+}
+
+/// `replayed_pairs` over the players `kept` (indices into the schedule's players).
+fn replayed_pairs(schedule: &Schedule, n: usize, kept: &[usize]) -> Vec<Vec<bool>> {
+    let index = |i: usize, j: usize| tally::pair_index(n, i.min(j), i.max(j));
+    kept.iter()
+        .map(|&i| {
+            kept.iter()
+                .map(|&j| !schedule.is_cached(index(i, j)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Plays, on `threads` threads, every job of `schedule` that `mine` accepts (both players run
+/// in this process), recording into `tally`. Returns the turns played. The first failure stops
+/// every thread; the error reported is the failing match with the lowest index.
+fn play_local(
+    spec: &TournamentSpec,
+    schedule: &Schedule,
+    tally: &TournamentTally,
+    threads: usize,
+    mine: impl Fn(&schedule::Job) -> bool + Sync,
+) -> Result<u64, TournamentError> {
     let dispenser = Dispenser::new(schedule.len(), threads);
     let turns_played = AtomicU64::new(0);
     let failure: Mutex<Option<(u64, TournamentError)>> = Mutex::new(None);
-
+    let pair_count = (spec.players.len() * (spec.players.len() + 1) / 2) as u64;
     let work = || {
         let mut worker = MatchWorker::new(&spec.players);
         let mut turns = 0u64;
         'claims: while let Some(chunk) = dispenser.claim() {
             for k in chunk {
                 let job = schedule.job(k);
+                if !mine(&job) {
+                    continue;
+                }
                 let seed = derive_seed(spec.seed, job.index);
                 match worker.play(&spec.players, job.i, job.j, &spec.matches, seed) {
                     Ok(stats) => {
@@ -166,7 +301,7 @@ pub fn run(
                             index: job.index as usize,
                             p1: spec.players[job.i].label.clone(),
                             p2: spec.players[job.j].label.clone(),
-                            repetition: (job.index / pair_list.len() as u64) as u32,
+                            repetition: (job.index / pair_count) as u32,
                             source: Box::new(source),
                         };
                         let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
@@ -199,18 +334,5 @@ pub fn run(
     if let Some((_, error)) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(error);
     }
-
-    let labels = spec.players.iter().map(|p| p.label.clone()).collect();
-    let results = ResultSet::from_tally(labels, &tally);
-    let mut replayed_pairs = vec![vec![false; n]; n];
-    for (p, &(i, j)) in pair_list.iter().enumerate() {
-        replayed_pairs[i][j] = !schedule.is_cached(p);
-        replayed_pairs[j][i] = !schedule.is_cached(p);
-    }
-    Ok(TournamentOutcome {
-        results,
-        matches_played: schedule.len(),
-        turns_played: turns_played.into_inner(),
-        replayed_pairs,
-    })
+    Ok(turns_played.into_inner())
 }

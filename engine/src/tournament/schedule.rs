@@ -134,7 +134,10 @@ mod tests {
             let job = s.job(k);
             let (rep, p) = (job.index as usize / 6, job.index as usize % 6);
             assert_eq!((job.i, job.j), pairs[p]);
-            assert!(rep == 0 || !cached[p], "cached pairs play only in repetition 0");
+            assert!(
+                rep == 0 || !cached[p],
+                "cached pairs play only in repetition 0"
+            );
             assert!(seen.insert(job.index), "match {} twice", job.index);
         }
         assert_eq!(seen.len(), s.len());

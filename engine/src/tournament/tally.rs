@@ -169,7 +169,11 @@ impl TournamentTally {
                 }
             }
             p.turns += weight * u64::from(st.turns);
-            p.min_turns = if first { st.turns } else { p.min_turns.min(st.turns) };
+            p.min_turns = if first {
+                st.turns
+            } else {
+                p.min_turns.min(st.turns)
+            };
             p.max_turns = p.max_turns.max(st.turns);
         }
         if i == j {
@@ -207,6 +211,22 @@ impl TournamentTally {
             mine.score.merge(&theirs.score);
             mine.wins += theirs.wins;
         }
+    }
+
+    /// The tally of the players `kept` (increasing indices) only: their pairs and cells, the
+    /// players renumbered `0..kept.len()` in order.
+    pub fn extract(&self, kept: &[usize]) -> TournamentTally {
+        debug_assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        let out = TournamentTally::new(kept.len(), self.repetitions, self.game);
+        for (a, &i) in kept.iter().enumerate() {
+            for (b, &j) in kept.iter().enumerate().skip(a) {
+                *lock(&out.pairs[pair_index(kept.len(), a, b)]) = self.pair(i, j);
+            }
+            for r in 0..self.repetitions {
+                *lock(&out.cells[a * self.repetitions + r]) = self.cell(i, r);
+            }
+        }
+        out
     }
 
     /// The sums of pair `(i, j)`, `i <= j`.
@@ -328,7 +348,10 @@ mod tests {
         }
         for i in 0..3 {
             for r in 0..2 {
-                assert_eq!(forward.cell(i, r).per_turn.value(), left.cell(i, r).per_turn.value());
+                assert_eq!(
+                    forward.cell(i, r).per_turn.value(),
+                    left.cell(i, r).per_turn.value()
+                );
                 assert_eq!(forward.cell(i, r).wins, left.cell(i, r).wins);
             }
         }

@@ -46,10 +46,8 @@ impl MatchWorker {
             }
         }
         // Take both instances out so they can be borrowed mutably at once.
-        let (Some(mut a), Some(mut b)) = (
-            self.instances[i][0].take(),
-            self.instances[j][1].take(),
-        ) else {
+        let (Some(mut a), Some(mut b)) = (self.instances[i][0].take(), self.instances[j][1].take())
+        else {
             unreachable!("both instances were created above");
         };
         let labels = [

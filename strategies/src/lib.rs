@@ -11,6 +11,7 @@
 //! its moves (deterministic ones move for move; the fixture tests in `tests/` prove it).
 
 pub mod params;
+pub mod presets;
 #[cfg(test)]
 mod testkit;
 

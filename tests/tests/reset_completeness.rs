@@ -15,7 +15,8 @@
 //! a difference can only come from the instance under test.
 //!
 //! `an_incomplete_reset_is_caught` shows that the check fails for a strategy whose reset keeps
-//! state (a fixture plugin).
+//! state (a fixture plugin). `instances_play_alike_on_any_thread_and_in_any_order` looks for
+//! hidden shared or per-thread state.
 
 use vertrouwen_engine::matchup::{play_recorded, MatchScratch, MatchSpec, PlayerLabel};
 use vertrouwen_engine::{Game, Instance, Move, Registry, StrategyEntry};
@@ -209,6 +210,43 @@ fn every_builtin_plays_after_reset_as_a_fresh_instance() {
         "{} reused instances play differently from fresh ones:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// No hidden per-thread or shared mutable state in the built-ins: every built-in plays the same
+/// match alike on this thread (in registry order) and on another thread (in reverse order, so
+/// that different instances, of other strategies and of its own, were created and played
+/// before it, and the preset caches were filled by another thread).
+#[test]
+fn instances_play_alike_on_any_thread_and_in_any_order() {
+    let registry = static_registry();
+    let opponent = registry.resolve("Random").unwrap();
+    let spec = compared(2);
+    let play_all = |order: &mut dyn Iterator<Item = (usize, &StrategyEntry)>| {
+        let mut out: Vec<(usize, Played)> = order
+            .map(|(i, e)| (i, play_fresh([e, opponent], &spec, 0x7e5 + i as u64)))
+            .collect();
+        out.sort_by_key(|(i, _)| *i);
+        out
+    };
+    let entries = registry.entries();
+    let there = std::thread::scope(|scope| {
+        scope
+            .spawn(|| play_all(&mut entries.iter().enumerate().rev()))
+            .join()
+            .expect("the other thread finishes")
+    });
+    let here = play_all(&mut entries.iter().enumerate());
+    assert_eq!(here.len(), entries.len());
+    let differing: Vec<&str> = here
+        .iter()
+        .zip(&there)
+        .filter(|(a, b)| a != b)
+        .map(|((i, _), _)| entries[*i].name.as_str())
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "play differently on another thread or after other instances: {differing:?}"
     );
 }
 

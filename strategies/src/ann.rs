@@ -9,6 +9,7 @@ use vertrouwen_plugins_api::abi::StrategyDescriptor;
 use vertrouwen_plugins_api::{strategy_exports, History, MatchContext, Move, Rng, Strategy};
 
 use crate::params;
+use crate::presets::Presets;
 
 /// The bundled trained networks: `name, features, hidden size, weights...` per line.
 const TRAINED: &str = include_str!("../data/ann_weights.csv");
@@ -59,7 +60,7 @@ fn trained_weights(name: &str) -> Result<(usize, Vec<f64>), String> {
 /// feeds them through one ReLU hidden layer and cooperates when the output is positive.
 /// Like Axelrod-Python, the layer's activations are truncated to integers whenever the first
 /// hidden unit's input is negative.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Ann {
     /// `input_to_hidden[h * FEATURES + f]`.
     input_to_hidden: Vec<f64>,
@@ -95,6 +96,16 @@ impl Ann {
 
 impl Strategy for Ann {
     fn create(text: &str) -> Result<Self, String> {
+        BUILT.create(text)
+    }
+    fn reset(&mut self, _ctx: &MatchContext) {}
+    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+        self.output(history)
+    }
+}
+
+impl Ann {
+    fn build(text: &str) -> Result<Self, String> {
         let p: AnnParams = params::parse(text)?;
         let (hidden, weights) = match (p.trained.is_empty(), p.weights.is_empty()) {
             (false, true) if p.num_hidden == 0 => trained_weights(&p.trained)?,
@@ -122,8 +133,9 @@ impl Strategy for Ann {
             bias: weights[split + hidden..].to_vec(),
         })
     }
-    fn reset(&mut self, _ctx: &MatchContext) {}
-    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+
+    /// The network's move after this history.
+    fn output(&self, history: &History<'_>) -> Move {
         let x = Self::features(history);
         let mut output = 0.0;
         // Axelrod-Python's ReLU is a `numpy.vectorize` without declared output type, so numpy
@@ -145,11 +157,21 @@ impl Strategy for Ann {
     }
 }
 
+const EVOLVED_ANN: &str = "(trained: \"Evolved ANN\")";
+const EVOLVED_ANN_5: &str = "(trained: \"Evolved ANN 5\")";
+const EVOLVED_ANN_5_NOISE_05: &str = "(trained: \"Evolved ANN 5 Noise 05\")";
+
+/// Default parameters of the exports, in `EXPORTS` order.
+const PRESETS: &[&str] = &[EVOLVED_ANN, EVOLVED_ANN_5, EVOLVED_ANN_5_NOISE_05];
+
+/// The bundled networks, read once.
+static BUILT: Presets<Ann> = Presets::new(PRESETS, Ann::build);
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Ann {
         name: "Evolved ANN",
         description: "A neural network with 10 hidden units over 17 history features, evolved by Martin Jones.",
-        params: "(trained: \"Evolved ANN\")",
+        params: EVOLVED_ANN,
         memory_depth: None,
         stochastic: false,
         makes_use_of: [],
@@ -157,7 +179,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Ann {
         name: "Evolved ANN 5",
         description: "A neural network with 5 hidden units over 17 history features, evolved by Marc Harper.",
-        params: "(trained: \"Evolved ANN 5\")",
+        params: EVOLVED_ANN_5,
         memory_depth: None,
         stochastic: false,
         makes_use_of: [],
@@ -165,7 +187,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Ann {
         name: "Evolved ANN 5 Noise 05",
         description: "A neural network with 5 hidden units over 17 history features, evolved by Marc Harper in matches with 5% noise.",
-        params: "(trained: \"Evolved ANN 5 Noise 05\")",
+        params: EVOLVED_ANN_5_NOISE_05,
         memory_depth: None,
         stochastic: false,
         makes_use_of: [],
@@ -185,6 +207,11 @@ mod tests {
         assert_eq!(play(&mut a, &mut Alternator, 16).0, ANN_VS_ALTERNATOR);
         let mut a5 = Ann::create("(trained: \"Evolved ANN 5\")").unwrap();
         assert_eq!(play(&mut a5, &mut Defector, 16).0, ANN5_VS_DEFECTOR);
+    }
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
     }
 
     const ANN_VS_ALTERNATOR: &str = "CCDDDDDDDDDDDDDD";

@@ -5,6 +5,8 @@
 //! Fortress, Raider, Ripoff, ... and Marc Harper's evolved machines) with that machine's table
 //! as its default parameters.
 
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 use vertrouwen_plugins_api::abi::StrategyDescriptor;
 use vertrouwen_plugins_api::{
@@ -12,6 +14,7 @@ use vertrouwen_plugins_api::{
 };
 
 use crate::params;
+use crate::presets::Presets;
 
 /// A move as written in parameter text: the bare identifiers `C` and `D`.
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +56,7 @@ impl Default for FsmParams {
 
 /// Plays `initial_action` first; afterwards looks up (current state, opponent's last move) in
 /// the transition table, moves to the row's next state and plays the row's move.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FiniteStateMachine {
     /// `table[s][m]` = (next state index, move) for state index `s` and opponent move `m`.
     table: Vec<[(usize, Move); 2]>,
@@ -64,6 +67,10 @@ pub struct FiniteStateMachine {
 }
 
 impl FiniteStateMachine {
+    fn build(text: &str) -> Result<Self, String> {
+        Self::from_params(&params::parse::<FsmParams>(text)?)
+    }
+
     fn from_params(p: &FsmParams) -> Result<Self, String> {
         // Dense indices for the (arbitrary, possibly sparse) state labels.
         let mut labels: Vec<u32> = p.transitions.iter().map(|r| r.0).collect();
@@ -102,12 +109,12 @@ impl FiniteStateMachine {
                 p.initial_state
             )
         })?;
-        // Published machines keep their published memory depth; any other table is treated
-        // as unbounded (a state can remember arbitrarily old moves).
-        let memory_depth = PRESETS
+        // Published machines keep their published memory depth, whatever the text's layout;
+        // any other table is treated as unbounded (a state can remember arbitrarily old moves).
+        let memory_depth = PRESET_PARAMS
             .iter()
-            .find(|(text, _)| params::parse::<FsmParams>(text).as_ref() == Ok(p))
-            .and_then(|&(_, depth)| depth);
+            .position(|preset| preset.as_ref() == Ok(p))
+            .and_then(|i| EXPORTS[i].classifiers.memory());
         Ok(FiniteStateMachine {
             table: dense,
             initial_state,
@@ -120,7 +127,7 @@ impl FiniteStateMachine {
 
 impl Strategy for FiniteStateMachine {
     fn create(params: &str) -> Result<Self, String> {
-        Self::from_params(&params::parse::<FsmParams>(params)?)
+        BUILT.create(params)
     }
 
     fn classifiers(&self) -> Option<Classifiers> {
@@ -203,27 +210,35 @@ const EVOLVED_FSM_6: &str = "(transitions: [(2, C, 2, D), (2, D, 7, D), (3, C, 6
 (3, D, 4, C), (4, C, 4, C), (4, D, 6, D), (5, C, 2, D), (5, D, 7, D), (6, C, 3, C), (6, D, 5, D), \
 (7, C, 2, C), (7, D, 3, D)], initial_state: 4, initial_action: C)";
 
-/// Published tables with the memory depth Axelrod-Python declares for them, in `EXPORTS` order.
-const PRESETS: &[(&str, Option<u32>)] = &[
-    (FORTRESS3, Some(2)),
-    (FORTRESS4, Some(3)),
-    (PREDATOR, None),
-    (PUN1, None),
-    (RAIDER, None),
-    (RIPOFF, Some(3)),
-    (SOLUTION_B1, Some(2)),
-    (SOLUTION_B5, None),
-    (TF1, None),
-    (TF2, None),
-    (TF3, None),
-    (THUMPER, None),
-    (USUALLY_COOPERATES, None),
-    (USUALLY_DEFECTS, None),
-    (EVOLVED_FSM_4, None),
-    (EVOLVED_FSM_6, None),
-    (EVOLVED_FSM_16, None),
-    (EVOLVED_FSM_16_NOISE_05, None),
+/// Published tables, in `EXPORTS` order (each export's default parameters; its declared memory
+/// depth is Axelrod-Python's for that table).
+const PRESETS: &[&str] = &[
+    FORTRESS3,
+    FORTRESS4,
+    PREDATOR,
+    PUN1,
+    RAIDER,
+    RIPOFF,
+    SOLUTION_B1,
+    SOLUTION_B5,
+    TF1,
+    TF2,
+    TF3,
+    THUMPER,
+    USUALLY_COOPERATES,
+    USUALLY_DEFECTS,
+    EVOLVED_FSM_4,
+    EVOLVED_FSM_6,
+    EVOLVED_FSM_16,
+    EVOLVED_FSM_16_NOISE_05,
 ];
+
+/// The published machines, built once.
+static BUILT: Presets<FiniteStateMachine> = Presets::new(PRESETS, FiniteStateMachine::build);
+
+/// The published tables as parsed parameters, to recognise one written out in another layout.
+static PRESET_PARAMS: LazyLock<Vec<Result<FsmParams, String>>> =
+    LazyLock::new(|| PRESETS.iter().map(|text| params::parse(text)).collect());
 
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     FiniteStateMachine {
@@ -386,10 +401,24 @@ mod tests {
     #[test]
     fn every_preset_builds_with_its_declared_memory() {
         assert_eq!(PRESETS.len(), EXPORTS.len());
-        for (&(text, _), d) in PRESETS.iter().zip(EXPORTS) {
+        for (&text, d) in PRESETS.iter().zip(EXPORTS) {
             assert_eq!(fsm(text).classifiers(), Some(d.classifiers), "{text}");
             assert_eq!(d.default_params.len, text.len());
         }
+    }
+
+    /// A cached preset is exactly what building from its text gives, and the same table in
+    /// another layout keeps the published memory depth.
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
+        let spaced = FORTRESS3.replace(", ", " ,  ");
+        assert_ne!(spaced, FORTRESS3);
+        assert_eq!(fsm(&spaced).classifiers().unwrap().memory(), Some(2));
+        assert_eq!(
+            format!("{:?}", fsm(&spaced)),
+            format!("{:?}", fsm(FORTRESS3))
+        );
     }
 
     /// Move strings from Axelrod-Python 4.14.0 (first 12 turns of the reference matches).

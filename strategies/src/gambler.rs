@@ -13,6 +13,7 @@ use vertrouwen_plugins_api::{
 
 use crate::lookerup::Shape;
 use crate::params;
+use crate::presets::Presets;
 
 /// The bundled trained tables: `name, self_plays, op_plays, op_openings, probabilities...`.
 const TRAINED: &str = include_str!("../data/pso_gambler.csv");
@@ -62,7 +63,7 @@ fn trained_table(name: &str) -> Result<(Shape, Vec<f64>), String> {
 /// Plays `initial_actions` (padded with C to the key depth) while the key is incomplete, then
 /// cooperates with the probability stored for (own last moves, opponent's last moves,
 /// opponent's first moves); probabilities 0 and 1 are played without drawing.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Gambler {
     shape: Shape,
     pattern: Vec<f64>,
@@ -71,6 +72,32 @@ pub struct Gambler {
 
 impl Strategy for Gambler {
     fn create(text: &str) -> Result<Self, String> {
+        BUILT.create(text)
+    }
+
+    fn classifiers(&self) -> Option<Classifiers> {
+        Some(Classifiers::new(self.shape.memory_depth(), true, 0))
+    }
+
+    fn reset(&mut self, _ctx: &MatchContext) {}
+
+    fn decide(&mut self, history: &History<'_>, rng: &mut Rng) -> Move {
+        if let Some(&m) = self.openings.get(history.len()) {
+            return m;
+        }
+        let p = self.pattern[self.shape.index(history)];
+        if p == 0.0 {
+            Move::D
+        } else if p == 1.0 {
+            Move::C
+        } else {
+            Move::cooperate_if(rng.chance(p))
+        }
+    }
+}
+
+impl Gambler {
+    fn build(text: &str) -> Result<Self, String> {
         let p: GamblerParams = params::parse(text)?;
         let explicit = p.self_plays + p.op_plays + p.op_openings > 0 || !p.pattern.is_empty();
         let (shape, pattern) = match (p.trained.is_empty(), explicit) {
@@ -109,26 +136,6 @@ impl Strategy for Gambler {
             openings,
         })
     }
-
-    fn classifiers(&self) -> Option<Classifiers> {
-        Some(Classifiers::new(self.shape.memory_depth(), true, 0))
-    }
-
-    fn reset(&mut self, _ctx: &MatchContext) {}
-
-    fn decide(&mut self, history: &History<'_>, rng: &mut Rng) -> Move {
-        if let Some(&m) = self.openings.get(history.len()) {
-            return m;
-        }
-        let p = self.pattern[self.shape.index(history)];
-        if p == 0.0 {
-            Move::D
-        } else if p == 1.0 {
-            Move::C
-        } else {
-            Move::cooperate_if(rng.chance(p))
-        }
-    }
 }
 
 /// ZD-Mem2's table: the memory-two zero-determinant player of Li and Stadler, as fractions
@@ -140,11 +147,22 @@ const ZD_MEM2: &str = "(self_plays: 2, op_plays: 2, op_openings: 0, pattern: [\
 0.6666666666666666, 0.09090909090909091, 0.7777777777777778, 0.1, \
 0.75, 0.18181818181818182, 0.7777777777777778, 0.1])";
 
+const PSO_MEM1: &str = "(trained: \"PSO Gambler Mem1\")";
+const PSO_1_1_1: &str = "(trained: \"PSO Gambler 1_1_1\")";
+const PSO_2_2_2: &str = "(trained: \"PSO Gambler 2_2_2\")";
+const PSO_2_2_2_NOISE_05: &str = "(trained: \"PSO Gambler 2_2_2 Noise 05\")";
+
+/// Default parameters of the exports, in `EXPORTS` order.
+const PRESETS: &[&str] = &[PSO_MEM1, PSO_1_1_1, PSO_2_2_2, PSO_2_2_2_NOISE_05, ZD_MEM2];
+
+/// The published tables, built once.
+static BUILT: Presets<Gambler> = Presets::new(PRESETS, Gambler::build);
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Gambler {
         name: "PSO Gambler Mem1",
         description: "A memory-one stochastic table (own and opponent's last move) trained by particle swarm optimisation.",
-        params: "(trained: \"PSO Gambler Mem1\")",
+        params: PSO_MEM1,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -152,7 +170,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Gambler {
         name: "PSO Gambler 1_1_1",
         description: "A stochastic table keyed by the last own move, the opponent's last move and the opponent's first move, trained by particle swarm optimisation.",
-        params: "(trained: \"PSO Gambler 1_1_1\")",
+        params: PSO_1_1_1,
         memory_depth: None,
         stochastic: true,
         makes_use_of: [],
@@ -160,7 +178,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Gambler {
         name: "PSO Gambler 2_2_2",
         description: "A stochastic table keyed by the last two own moves, the opponent's last two moves and the opponent's first two moves, trained by particle swarm optimisation.",
-        params: "(trained: \"PSO Gambler 2_2_2\")",
+        params: PSO_2_2_2,
         memory_depth: None,
         stochastic: true,
         makes_use_of: [],
@@ -168,7 +186,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     Gambler {
         name: "PSO Gambler 2_2_2 Noise 05",
         description: "A stochastic table keyed by the last two moves of each player and the opponent's first two moves, trained by particle swarm optimisation with 5% noise.",
-        params: "(trained: \"PSO Gambler 2_2_2 Noise 05\")",
+        params: PSO_2_2_2_NOISE_05,
         memory_depth: None,
         stochastic: true,
         makes_use_of: [],
@@ -207,6 +225,11 @@ mod tests {
         assert_eq!(zd.classifiers(), Some(EXPORTS[4].classifiers));
         assert_eq!(zd.pattern[0], 11.0 / 12.0);
         assert_eq!(zd.pattern[13], 2.0 / 11.0);
+    }
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
     }
 
     /// PSO Gambler Mem1's table is (CC: 1, CD: 0.52, DC: 0, DD: 0.12): against a cooperator it

@@ -2,6 +2,8 @@
 //! by a transition matrix chosen by the opponent's last move and emits C with a per-state
 //! probability.
 
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 use vertrouwen_plugins_api::abi::StrategyDescriptor;
 use vertrouwen_plugins_api::{
@@ -10,6 +12,7 @@ use vertrouwen_plugins_api::{
 
 use crate::fsm::Action;
 use crate::params;
+use crate::presets::Presets;
 
 /// Row sums may differ from 1 by this much (Axelrod's tolerance).
 const ROW_SUM_TOLERANCE: f64 = 1e-8;
@@ -44,7 +47,7 @@ impl Default for HmmParams {
 /// current state in `transitions_c` or `transitions_d` (after an opponent C or D), then
 /// cooperates with the new state's emission probability. Certain transitions and emissions
 /// (probability 1 or 0) are taken without drawing.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct HiddenMarkovModel {
     /// `transitions[m][s]`: next-state probabilities after opponent move `m` in state `s`.
     transitions: [Vec<Vec<f64>>; 2],
@@ -97,8 +100,8 @@ fn sample(row: &[f64], rng: &mut Rng) -> usize {
     row.iter().rposition(|&p| p > 0.0).unwrap_or(0)
 }
 
-impl Strategy for HiddenMarkovModel {
-    fn create(text: &str) -> Result<Self, String> {
+impl HiddenMarkovModel {
+    fn build(text: &str) -> Result<Self, String> {
         let p: HmmParams = params::parse(text)?;
         let n = p.emission_probabilities.len();
         if n == 0 {
@@ -123,7 +126,7 @@ impl Strategy for HiddenMarkovModel {
                 .flatten()
                 .all(|&x| certain(x)));
         // The published machine keeps its published memory depth; others are unbounded.
-        let memory_depth = if params::parse::<HmmParams>(EVOLVED_HMM_5).as_ref() == Ok(&p) {
+        let memory_depth = if PRESET_PARAMS.as_ref() == Ok(&p) {
             Some(5)
         } else {
             None
@@ -137,6 +140,12 @@ impl Strategy for HiddenMarkovModel {
             memory_depth,
             stochastic,
         })
+    }
+}
+
+impl Strategy for HiddenMarkovModel {
+    fn create(text: &str) -> Result<Self, String> {
+        BUILT.create(text)
     }
 
     fn classifiers(&self) -> Option<Classifiers> {
@@ -173,6 +182,13 @@ transitions_d: [[0.0, 1.0, 0.0, 0.0, 0.0], [0.0, 0.487, 0.513, 0.0, 0.0], [0.0, 
 [1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.287, 0.456, 0.146, 0.111]], \
 emission_probabilities: [1.0, 0.0, 0.0, 1.0, 0.111], initial_state: 3, initial_action: C)";
 
+/// The published model, built once.
+static BUILT: Presets<HiddenMarkovModel> = Presets::new(&[EVOLVED_HMM_5], HiddenMarkovModel::build);
+
+/// The published model as parsed parameters, to recognise it written out in another layout.
+static PRESET_PARAMS: LazyLock<Result<HmmParams, String>> =
+    LazyLock::new(|| params::parse(EVOLVED_HMM_5));
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![HiddenMarkovModel {
     name: "Evolved HMM 5",
     description: "A five-state hidden Markov model evolved by Marc Harper: the opponent's last move picks the transition matrix, each state cooperates with its own probability.",
@@ -199,6 +215,14 @@ mod tests {
         let (moves, _) = play(&mut h, &mut Defector, 200);
         assert!(moves.starts_with("CCD"), "{moves}");
         assert!(moves.matches('D').count() > 100, "{moves}");
+    }
+
+    #[test]
+    fn cached_preset_equals_the_built_one() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
+        let spaced = EVOLVED_HMM_5.replace(", ", " , ");
+        let h = HiddenMarkovModel::create(&spaced).unwrap();
+        assert_eq!(h.classifiers(), Some(EXPORTS[0].classifiers));
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! its moves (deterministic ones move for move; the fixture tests in `tests/` prove it).
 
 pub mod params;
+pub mod presets;
 #[cfg(test)]
 mod testkit;
 
@@ -66,63 +67,77 @@ pub mod verybad;
 pub mod worse_and_worse;
 pub mod zero_determinant;
 
-vertrouwen_plugins_api::export_plugin! {
-    plugin: "vertrouwen-strategies",
-    version: env!("CARGO_PKG_VERSION"),
-    families: [
-        basic::EXPORTS,
-        titfortat::EXPORTS,
-        grudger::EXPORTS,
-        punisher::EXPORTS,
-        retaliate::EXPORTS,
-        backstabber::EXPORTS,
-        appeaser::EXPORTS,
-        oncebitten::EXPORTS,
-        forgiver::EXPORTS,
-        resurrection::EXPORTS,
-        grumpy::EXPORTS,
-        doubler::EXPORTS,
-        verybad::EXPORTS,
-        mutual::EXPORTS,
-        inverse::EXPORTS,
-        negation::EXPORTS,
-        averagecopier::EXPORTS,
-        axelrod_first::EXPORTS,
-        axelrod_second::EXPORTS,
-        fsm::EXPORTS,
-        lookerup::EXPORTS,
-        sequence_player::EXPORTS,
-        mathematicalconstants::EXPORTS,
-        hunter::EXPORTS,
-        ann::EXPORTS,
-        gambler::EXPORTS,
-        hmm::EXPORTS,
-        qlearner::EXPORTS,
-        prober::EXPORTS,
-        handshake::EXPORTS,
-        gradualkiller::EXPORTS,
-        cycler::EXPORTS,
-        gobymajority::EXPORTS,
-        memoryone::EXPORTS,
-        zero_determinant::EXPORTS,
-        apavlov::EXPORTS,
-        adaptive::EXPORTS,
-        memorytwo::EXPORTS,
-        frequency_analyzer::EXPORTS,
-        momentum::EXPORTS,
-        shortmem::EXPORTS,
-        revised_downing::EXPORTS,
-        worse_and_worse::EXPORTS,
-        better_and_better::EXPORTS,
-        selfsteem::EXPORTS,
-        stalker::EXPORTS,
-        calculator::EXPORTS,
-        adaptor::EXPORTS,
-        bush_mosteller::EXPORTS,
-        trust::EXPORTS,
-        meta::EXPORTS,
-    ],
+/// Exports every family (through `export_plugin!`) and lists them in [`FAMILIES`], from one
+/// list so that the two cannot disagree.
+macro_rules! families {
+    ($($family:ident),* $(,)?) => {
+        vertrouwen_plugins_api::export_plugin! {
+            plugin: "vertrouwen-strategies",
+            version: env!("CARGO_PKG_VERSION"),
+            families: [$($family::EXPORTS),*],
+        }
+
+        /// Every family module's name and exports, in export order: the header lists the
+        /// strategies of `FAMILIES[0]` first, then those of `FAMILIES[1]`, and so on (benches
+        /// and tests use it to group the built-ins by family).
+        pub const FAMILIES: &[(&str, &[vertrouwen_plugins_api::abi::StrategyDescriptor])] =
+            &[$((stringify!($family), $family::EXPORTS)),*];
+    };
 }
+
+families![
+    basic,
+    titfortat,
+    grudger,
+    punisher,
+    retaliate,
+    backstabber,
+    appeaser,
+    oncebitten,
+    forgiver,
+    resurrection,
+    grumpy,
+    doubler,
+    verybad,
+    mutual,
+    inverse,
+    negation,
+    averagecopier,
+    axelrod_first,
+    axelrod_second,
+    fsm,
+    lookerup,
+    sequence_player,
+    mathematicalconstants,
+    hunter,
+    ann,
+    gambler,
+    hmm,
+    qlearner,
+    prober,
+    handshake,
+    gradualkiller,
+    cycler,
+    gobymajority,
+    memoryone,
+    zero_determinant,
+    apavlov,
+    adaptive,
+    memorytwo,
+    frequency_analyzer,
+    momentum,
+    shortmem,
+    revised_downing,
+    worse_and_worse,
+    better_and_better,
+    selfsteem,
+    stalker,
+    calculator,
+    adaptor,
+    bush_mosteller,
+    trust,
+    meta,
+];
 
 /// Other names users know these strategies by: Axelrod-Python 4.14.0's class-level names where
 /// they differ from the name a default instance prints (`axl.GoByMajority5.name` is

@@ -12,6 +12,7 @@ use vertrouwen_plugins_api::{
 };
 
 use crate::params;
+use crate::presets::Presets;
 
 /// Largest total key length accepted (a table of 2^20 entries).
 const MAX_KEY_MOVES: usize = 20;
@@ -105,7 +106,7 @@ impl Default for LookerUpParams {
 
 /// Plays `initial_actions` (padded with C to the key depth) while the key is incomplete, then
 /// the `pattern` entry for (own last moves, opponent's last moves, opponent's first moves).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LookerUp {
     shape: Shape,
     pattern: Vec<Move>,
@@ -114,6 +115,25 @@ pub struct LookerUp {
 
 impl Strategy for LookerUp {
     fn create(text: &str) -> Result<Self, String> {
+        BUILT.create(text)
+    }
+
+    fn classifiers(&self) -> Option<Classifiers> {
+        Some(Classifiers::new(self.shape.memory_depth(), false, 0))
+    }
+
+    fn reset(&mut self, _ctx: &MatchContext) {}
+
+    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
+        match self.openings.get(history.len()) {
+            Some(&m) => m,
+            None => self.pattern[self.shape.index(history)],
+        }
+    }
+}
+
+impl LookerUp {
+    fn build(text: &str) -> Result<Self, String> {
         let p: LookerUpParams = params::parse(text)?;
         let shape = Shape {
             self_plays: p.self_plays,
@@ -136,19 +156,6 @@ impl Strategy for LookerUp {
             openings,
         })
     }
-
-    fn classifiers(&self) -> Option<Classifiers> {
-        Some(Classifiers::new(self.shape.memory_depth(), false, 0))
-    }
-
-    fn reset(&mut self, _ctx: &MatchContext) {}
-
-    fn decide(&mut self, history: &History<'_>, _rng: &mut Rng) -> Move {
-        match self.openings.get(history.len()) {
-            Some(&m) => m,
-            None => self.pattern[self.shape.index(history)],
-        }
-    }
 }
 
 const EVOLVED_1_1_1: &str =
@@ -159,6 +166,12 @@ const WINNER12: &str =
     "(self_plays: 1, op_plays: 2, op_openings: 0, pattern: \"CDCDDCDD\", initial_actions: \"CC\")";
 const WINNER21: &str =
     "(self_plays: 1, op_plays: 2, op_openings: 0, pattern: \"CDCDCDDD\", initial_actions: \"DC\")";
+
+/// Default parameters of the exports, in `EXPORTS` order.
+const PRESETS: &[&str] = &[EVOLVED_1_1_1, EVOLVED_2_2_2, WINNER12, WINNER21];
+
+/// The published tables, built once.
+static BUILT: Presets<LookerUp> = Presets::new(PRESETS, LookerUp::build);
 
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     LookerUp {
@@ -201,9 +214,6 @@ mod tests {
     use crate::basic::{Alternator, Defector};
     use crate::testkit::play;
 
-    /// Default parameters of the exports, in `EXPORTS` order.
-    const PRESETS: [&str; 4] = [EVOLVED_1_1_1, EVOLVED_2_2_2, WINNER12, WINNER21];
-
     fn preset(i: usize) -> LookerUp {
         // Every export's default parameters must build and agree with its declared classifiers.
         let (d, text) = (&EXPORTS[i], PRESETS[i]);
@@ -220,6 +230,11 @@ mod tests {
         assert_eq!(play(&mut preset(0), &mut Defector, 6).0, "CDDDDD");
         assert_eq!(play(&mut preset(2), &mut Alternator, 8).0, "CCDDCCDD");
         assert_eq!(play(&mut preset(3), &mut Alternator, 8).0, "DCDDDDDD");
+    }
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use vertrouwen_plugins_api::{
 };
 
 use crate::params;
+use crate::presets::Presets;
 use crate::zero_determinant::{self, Baseline};
 
 /// How the four probabilities are obtained.
@@ -55,6 +56,7 @@ impl Default for MemoryOneParams {
 
 /// Opens with `initial`, then cooperates with the probability its four-vector gives for the
 /// previous round's (own, opponent) moves.
+#[derive(Clone, Debug)]
 pub struct MemoryOne {
     vector: Vector,
     initial: Initial,
@@ -96,10 +98,9 @@ impl MemoryOne {
         }
         Ok(v)
     }
-}
 
-impl Strategy for MemoryOne {
-    fn create(text: &str) -> Result<Self, String> {
+    /// Builds from parameter text (what `create` does for a text that is not a preset).
+    pub(crate) fn build(text: &str) -> Result<Self, String> {
         let p: MemoryOneParams = params::parse(text)?;
         match p.vector {
             Vector::Fixed(a, b, c, d) => {
@@ -124,6 +125,17 @@ impl Strategy for MemoryOne {
         // Catch vectors that are invalid even in the standard game now, not mid-tournament.
         m.probs = m.probabilities(&Payoffs::STANDARD)?;
         Ok(m)
+    }
+}
+
+impl Strategy for MemoryOne {
+    fn create(text: &str) -> Result<Self, String> {
+        // The presets of this module and the zero-determinant ones (also used by the meta
+        // strategies' teams) are built once.
+        BUILT
+            .get(text)
+            .or_else(|| zero_determinant::BUILT.get(text))
+            .unwrap_or_else(|| Self::build(text))
     }
 
     fn classifiers(&self) -> Option<Classifiers> {
@@ -165,11 +177,35 @@ impl Strategy for MemoryOne {
     }
 }
 
+const WSLS: &str = "()";
+const WSLS_REVERSED: &str = "(vector: Fixed(0.0, 1.0, 1.0, 0.0), initial: D)";
+const GTFT: &str = "(vector: Gtft(None))";
+const FIRM_BUT_FAIR: &str = "(vector: Fixed(1.0, 0.0, 1.0, 0.6666666666666666))";
+const STOCHASTIC_WSLS: &str = "(vector: Fixed(0.95, 0.05, 0.05, 0.95))";
+const SOFT_JOSS: &str = "(vector: Fixed(1.0, 0.1, 1.0, 0.1))";
+const ALLC_OR_ALLD: &str = "(vector: Fixed(1.0, 1.0, 0.0, 0.0), initial: Chance(0.6))";
+const STOCHASTIC_COOPERATOR: &str = "(vector: Fixed(0.935, 0.229, 0.266, 0.42))";
+
+/// Default parameters of the exports, in `EXPORTS` order.
+const PRESETS: &[&str] = &[
+    WSLS,
+    WSLS_REVERSED,
+    GTFT,
+    FIRM_BUT_FAIR,
+    STOCHASTIC_WSLS,
+    SOFT_JOSS,
+    ALLC_OR_ALLD,
+    STOCHASTIC_COOPERATOR,
+];
+
+/// This module's presets, built once.
+static BUILT: Presets<MemoryOne> = Presets::new(PRESETS, MemoryOne::build);
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Win-Stay Lose-Shift",
         description: "Pavlov: cooperates first, then repeats its last move after a good payoff (R or T) and switches after a bad one (S or P).",
-        params: "()",
+        params: WSLS,
         memory_depth: Some(1),
         stochastic: false,
         makes_use_of: [],
@@ -177,7 +213,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Win-Shift Lose-Stay",
         description: "Reverse Pavlov: defects first, then switches after a good payoff (R or T) and repeats its last move after a bad one.",
-        params: "(vector: Fixed(0.0, 1.0, 1.0, 0.0), initial: D)",
+        params: WSLS_REVERSED,
         memory_depth: Some(1),
         stochastic: false,
         makes_use_of: [],
@@ -185,7 +221,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "GTFT",
         description: "Generous Tit For Tat: cooperates after the opponent's C and, with probability p (1/3 in the standard game), forgives its D.",
-        params: "(vector: Gtft(None))",
+        params: GTFT,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -193,7 +229,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Firm But Fair",
         description: "Cooperates except after being suckered (C against D), and after mutual defection cooperates with probability 2/3.",
-        params: "(vector: Fixed(1.0, 0.0, 1.0, 0.6666666666666666))",
+        params: FIRM_BUT_FAIR,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -201,7 +237,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Stochastic WSLS",
         description: "Win-Stay Lose-Shift that makes the other choice with probability 0.05.",
-        params: "(vector: Fixed(0.95, 0.05, 0.05, 0.95))",
+        params: STOCHASTIC_WSLS,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -209,7 +245,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Soft Joss",
         description: "Tit For Tat that forgives an opponent's defection with probability 0.1.",
-        params: "(vector: Fixed(1.0, 0.1, 1.0, 0.1))",
+        params: SOFT_JOSS,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -217,7 +253,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ALLCorALLD",
         description: "Cooperates first with probability 0.6, then repeats its own last move forever.",
-        params: "(vector: Fixed(1.0, 1.0, 0.0, 0.0), initial: Chance(0.6))",
+        params: ALLC_OR_ALLD,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -225,7 +261,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "Stochastic Cooperator",
         description: "Memory-one strategy cooperating with probabilities 0.935, 0.229, 0.266, 0.42 after CC, CD, DC, DD.",
-        params: "(vector: Fixed(0.935, 0.229, 0.266, 0.42))",
+        params: STOCHASTIC_COOPERATOR,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [],
@@ -247,6 +283,15 @@ mod tests {
             own.push(m);
         }
         own.iter().map(|m| m.as_char()).collect()
+    }
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
+        // The zero-determinant presets, looked up by `create` too.
+        let zd = MemoryOne::create(zero_determinant::ZD_GTFT_2).unwrap();
+        let built = MemoryOne::build(zero_determinant::ZD_GTFT_2).unwrap();
+        assert_eq!(format!("{zd:?}"), format!("{built:?}"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use vertrouwen_plugins_api::{
 };
 
 use crate::params;
+use crate::presets::Presets;
 
 use Move::{C, D};
 
@@ -32,13 +33,14 @@ impl Default for MemoryTwoParams {
 
 /// Plays its two `initial` moves, then cooperates with the probability its sixteen-vector
 /// gives for the last two rounds' moves (own two, then the opponent's two).
+#[derive(Clone, Debug)]
 pub struct MemoryTwo {
     probs: [f64; 16],
     initial: [Move; 2],
 }
 
-impl Strategy for MemoryTwo {
-    fn create(text: &str) -> Result<Self, String> {
+impl MemoryTwo {
+    fn build(text: &str) -> Result<Self, String> {
         let p: MemoryTwoParams = params::parse(text)?;
         let probs: [f64; 16] = p.sixteen_vector.as_slice().try_into().map_err(|_| {
             format!(
@@ -53,6 +55,12 @@ impl Strategy for MemoryTwo {
             .try_into()
             .map_err(|_| format!("parameter `initial` must be two moves, got {:?}", p.initial))?;
         Ok(MemoryTwo { probs, initial })
+    }
+}
+
+impl Strategy for MemoryTwo {
+    fn create(text: &str) -> Result<Self, String> {
+        BUILT.create(text)
     }
 
     fn classifiers(&self) -> Option<Classifiers> {
@@ -154,11 +162,17 @@ impl Strategy for Mem2 {
     }
 }
 
+const AON2: &str = "(sixteen_vector: [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0], initial: \"CC\")";
+const DELAYED_AON1: &str = "(sixteen_vector: [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0], initial: \"CC\")";
+
+/// The published vectors, built once.
+static BUILT: Presets<MemoryTwo> = Presets::new(&[AON2, DELAYED_AON1], MemoryTwo::build);
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryTwo {
         name: "AON2",
         description: "All-or-none memory-two strategy: cooperates when the two sides played the same in each of the last two rounds, otherwise defects (opens C, C).",
-        params: "(sixteen_vector: [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0], initial: \"CC\")",
+        params: AON2,
         memory_depth: Some(2),
         stochastic: false,
         makes_use_of: [],
@@ -166,7 +180,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryTwo {
         name: "Delayed AON1",
         description: "Win-Stay Lose-Shift applied to the round before last: cooperates when both sides played the same two rounds ago (opens C, C).",
-        params: "(sixteen_vector: [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0], initial: \"CC\")",
+        params: DELAYED_AON1,
         memory_depth: Some(2),
         stochastic: false,
         makes_use_of: [],
@@ -196,6 +210,11 @@ mod tests {
             own.push(m);
         }
         own.iter().map(|m| m.as_char()).collect()
+    }
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, &EXPORTS[..2]);
     }
 
     const AON2: &str = "(sixteen_vector: [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0])";

@@ -8,6 +8,7 @@ use vertrouwen_plugins_api::abi::StrategyDescriptor;
 use vertrouwen_plugins_api::{strategy_exports, Payoffs};
 
 use crate::memoryone::MemoryOne;
+use crate::presets::Presets;
 
 /// The baseline payoff `l`: the game's punishment `P`, its reward `R`, or a number.
 #[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
@@ -62,11 +63,39 @@ pub(crate) fn four_vector(phi: f64, s: f64, l: Baseline, g: &Payoffs) -> Result<
     ])
 }
 
+const ZD_EXTORTION: &str = "(vector: ZeroDeterminant(phi: 0.2, s: 0.1, l: Value(1.0)))";
+const ZD_EXTORT_2: &str = "(vector: ZeroDeterminant(phi: 0.1111111111111111, s: 0.5, l: P))";
+const ZD_EXTORT_2_V2: &str = "(vector: ZeroDeterminant(phi: 0.125, s: 0.5, l: Value(1.0)))";
+const ZD_EXTORT3: &str =
+    "(vector: ZeroDeterminant(phi: 0.11538461538461539, s: 0.3333333333333333, l: Value(1.0)))";
+const ZD_EXTORT_4: &str =
+    "(vector: ZeroDeterminant(phi: 0.23529411764705882, s: 0.25, l: Value(1.0)))";
+const ZD_GEN_2: &str = "(vector: ZeroDeterminant(phi: 0.125, s: 0.5, l: Value(3.0)))";
+pub(crate) const ZD_GTFT_2: &str = "(vector: ZeroDeterminant(phi: 0.25, s: 0.5, l: R))";
+const ZD_MISCHIEF: &str = "(vector: ZeroDeterminant(phi: 0.1, s: 0.0, l: Value(1.0)))";
+const ZD_SET_2: &str = "(vector: ZeroDeterminant(phi: 0.25, s: 0.0, l: Value(2.0)))";
+
+/// Default parameters of the exports, in `EXPORTS` order.
+const PRESETS: &[&str] = &[
+    ZD_EXTORTION,
+    ZD_EXTORT_2,
+    ZD_EXTORT_2_V2,
+    ZD_EXTORT3,
+    ZD_EXTORT_4,
+    ZD_GEN_2,
+    ZD_GTFT_2,
+    ZD_MISCHIEF,
+    ZD_SET_2,
+];
+
+/// These presets, built once ([`MemoryOne`] looks them up).
+pub(crate) static BUILT: Presets<MemoryOne> = Presets::new(PRESETS, MemoryOne::build);
+
 pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Extortion",
         description: "Extortionate zero-determinant strategy with phi = 0.2, s = 0.1, l = 1.",
-        params: "(vector: ZeroDeterminant(phi: 0.2, s: 0.1, l: Value(1.0)))",
+        params: ZD_EXTORTION,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -74,7 +103,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Extort-2",
         description: "Extort-2 zero-determinant strategy: phi = 1/9, s = 1/2, baseline l = P.",
-        params: "(vector: ZeroDeterminant(phi: 0.1111111111111111, s: 0.5, l: P))",
+        params: ZD_EXTORT_2,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -82,7 +111,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Extort-2 v2",
         description: "Extortionate zero-determinant strategy with phi = 1/8, s = 1/2, l = 1.",
-        params: "(vector: ZeroDeterminant(phi: 0.125, s: 0.5, l: Value(1.0)))",
+        params: ZD_EXTORT_2_V2,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -90,7 +119,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Extort3",
         description: "Extortionate zero-determinant strategy with extortion factor 3: phi = 3/26, s = 1/3, l = 1.",
-        params: "(vector: ZeroDeterminant(phi: 0.11538461538461539, s: 0.3333333333333333, l: Value(1.0)))",
+        params: ZD_EXTORT3,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -98,7 +127,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Extort-4",
         description: "Extortionate zero-determinant strategy with phi = 4/17, s = 1/4, l = 1.",
-        params: "(vector: ZeroDeterminant(phi: 0.23529411764705882, s: 0.25, l: Value(1.0)))",
+        params: ZD_EXTORT_4,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -106,7 +135,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-GEN-2",
         description: "Generous zero-determinant strategy with phi = 1/8, s = 1/2, l = 3.",
-        params: "(vector: ZeroDeterminant(phi: 0.125, s: 0.5, l: Value(3.0)))",
+        params: ZD_GEN_2,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -114,7 +143,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-GTFT-2",
         description: "Generous zero-determinant strategy: phi = 1/4, s = 1/2, baseline l = R.",
-        params: "(vector: ZeroDeterminant(phi: 0.25, s: 0.5, l: R))",
+        params: ZD_GTFT_2,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -122,7 +151,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-Mischief",
         description: "Zero-determinant strategy with phi = 0.1, s = 0, l = 1.",
-        params: "(vector: ZeroDeterminant(phi: 0.1, s: 0.0, l: Value(1.0)))",
+        params: ZD_MISCHIEF,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -130,7 +159,7 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
     MemoryOne {
         name: "ZD-SET-2",
         description: "Equalizer zero-determinant strategy with phi = 1/4, s = 0, l = 2.",
-        params: "(vector: ZeroDeterminant(phi: 0.25, s: 0.0, l: Value(2.0)))",
+        params: ZD_SET_2,
         memory_depth: Some(1),
         stochastic: true,
         makes_use_of: [game],
@@ -141,6 +170,11 @@ pub const EXPORTS: &[StrategyDescriptor] = strategy_exports![
 mod tests {
     use super::*;
     use vertrouwen_plugins_api::Strategy;
+
+    #[test]
+    fn cached_presets_equal_built_ones() {
+        crate::presets::assert_cached_equal_built(&BUILT, EXPORTS);
+    }
 
     #[test]
     fn vectors_for_the_standard_game() {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why a strategy failed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Fault {
     /// The strategy panicked; the message and location as its panic hook saw them.
     Panic { message: String },

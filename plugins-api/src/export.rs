@@ -5,15 +5,14 @@
 //! Every entry point catches panics: unwinding across `extern "C"` would abort the engine, so a
 //! panic becomes an error status and a message the engine reports with the strategy's name.
 //!
-//! The panic's own report (message, location and, with `RUST_BACKTRACE`, a backtrace) is
-//! captured by a panic hook instead of being printed, and handed to the engine as the error
+//! The panic's own report (message and location) is captured by a panic hook instead of being
+//! printed, and handed to the engine as the error
 //! message: the engine shows it once, with the strategy, match and turn, rather than the plugin
 //! flooding standard error once per failing match. Panics outside strategy calls, and every
 //! panic of a plugin built with `panic = "abort"` (the process is about to die, so the report
 //! must get out), go to the previous hook as usual.
 
 use std::any::Any;
-use std::backtrace::{Backtrace, BacktraceStatus};
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::marker::PhantomData;
@@ -115,12 +114,10 @@ fn install_panic_hook() {
                 return;
             }
             let mut report = panic_message(info.payload());
+            // No backtrace: symbolising one reads the binary's files, which an isolated worker
+            // may not; the location names the line.
             if let Some(at) = info.location() {
                 report = format!("{report} (at {}:{}:{})", at.file(), at.line(), at.column());
-            }
-            let backtrace = Backtrace::capture();
-            if backtrace.status() == BacktraceStatus::Captured {
-                report = format!("{report}\nstack backtrace:\n{backtrace}");
             }
             CAPTURED_PANIC.with(|c| *c.borrow_mut() = Some(report));
         }));

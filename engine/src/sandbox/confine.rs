@@ -51,8 +51,9 @@ fn os(what: &'static str) -> impl FnOnce(rustix::io::Errno) -> ConfineError {
     }
 }
 
-/// Steps 1 to 4 (module docs). `page` must outlive the process (it is the worker's mapping).
-pub fn before_loading(page: &Page, memory_mb: u64, cpu_seconds: u64) -> Result<(), ConfineError> {
+/// Steps 1 to 3 (module docs): for the whole process, before any other thread exists. `page`
+/// must outlive the process (it is the worker's mapping).
+pub fn limit_process(page: &Page, memory_mb: u64, cpu_seconds: u64) -> Result<(), ConfineError> {
     use rustix::process::{setrlimit, Resource, Rlimit};
 
     let parent = rustix::process::getppid();
@@ -92,11 +93,15 @@ pub fn before_loading(page: &Page, memory_mb: u64, cpu_seconds: u64) -> Result<(
     limit(Resource::Nproc, 0, "forbidding new processes")?;
 
     PAGE.store(std::ptr::from_ref(page).cast_mut(), Ordering::SeqCst);
-    install_sigsys_handler()?;
+    install_sigsys_handler()
+}
+
+/// Step 4 (module docs), for every thread of the process.
+pub fn before_loading() -> Result<(), ConfineError> {
     apply(&loading_rules()?)
 }
 
-/// Step 5 (module docs).
+/// Step 5 (module docs), for every thread of the process.
 pub fn after_loading() -> Result<(), ConfineError> {
     apply(&playing_rules()?)
 }
@@ -157,8 +162,9 @@ fn apply(rules: &BTreeMap<i64, Vec<SeccompRule>>) -> Result<(), ConfineError> {
     let program: seccompiler::BpfProgram = filter
         .try_into()
         .map_err(|e: seccompiler::BackendError| ConfineError::Filter(e.to_string()))?;
-    // Sets no_new_privs first, so the filter needs no privilege.
-    seccompiler::apply_filter(&program).map_err(|e| ConfineError::Filter(e.to_string()))
+    // Sets no_new_privs first, so the filter needs no privilege. TSYNC: every thread of the
+    // process gets the filter, the one waiting in `main` too.
+    seccompiler::apply_filter_all_threads(&program).map_err(|e| ConfineError::Filter(e.to_string()))
 }
 
 fn cond(arg: u8, op: SeccompCmpOp, value: u64) -> Result<SeccompCondition, ConfineError> {
@@ -207,6 +213,16 @@ fn common_rules() -> Result<BTreeMap<i64, Vec<SeccompRule>>, ConfineError> {
     rules.insert(
         libc::SYS_tgkill,
         vec![rule(vec![cond(0, SeccompCmpOp::Eq, own)?])?],
+    );
+    // The standard library's SIGSEGV/SIGBUS handler (stack overflow detection) resets itself
+    // to the default action to let a real fault kill the process; nothing else may change a
+    // signal's handling (the SIGSYS handler above all).
+    rules.insert(
+        libc::SYS_rt_sigaction,
+        [libc::SIGSEGV, libc::SIGBUS, libc::SIGABRT]
+            .into_iter()
+            .map(|signal| rule(vec![cond(0, SeccompCmpOp::Eq, signal as u64)?]))
+            .collect::<Result<_, _>>()?,
     );
     // Writing answers (fd 1) and errors (fd 2).
     rules.insert(

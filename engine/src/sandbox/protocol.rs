@@ -21,6 +21,8 @@ use vertrouwen_plugins_api::{Classifiers, Move};
 pub struct PlayerDef {
     pub name: String,
     pub params: Option<String>,
+    /// A built-in strategy (linked into the worker), or one of the worker's plugin.
+    pub builtin: bool,
 }
 
 /// A match's settings, as they cross the boundary.

@@ -115,9 +115,9 @@ impl WorkerProcess {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env_clear()
-            // A plugin's panic hook may print a backtrace; keep the user's choice.
-            .envs(std::env::vars_os().filter(|(k, _)| k == "RUST_BACKTRACE"));
+            // Nothing of the engine's environment reaches the plugin. In particular no
+            // RUST_BACKTRACE: symbolising a backtrace reads files, which the sandbox forbids.
+            .env_clear();
         let raw = {
             use std::os::fd::AsRawFd;
             page_fd.as_raw_fd()
@@ -140,7 +140,7 @@ impl WorkerProcess {
                 Ok(())
             });
         }
-        let mut child = cmd.spawn()?;
+        let mut child = spawn_from_lasting_thread(cmd)?;
         drop(page_fd);
         let (Some(stdin), Some(stdout), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
@@ -502,6 +502,37 @@ impl Drop for WorkerProcess {
     }
 }
 
+/// Starts a process from one thread that lives as long as the engine. A worker asks to be
+/// killed when its parent dies (`PR_SET_PDEATHSIG`), and for the kernel the parent is the
+/// *thread* that started it: workers started by a tournament's short-lived threads would be
+/// killed when those threads end, though the engine still uses them.
+fn spawn_from_lasting_thread(command: Command) -> std::io::Result<Child> {
+    type Request = (Command, std::sync::mpsc::Sender<std::io::Result<Child>>);
+    static SPAWNER: std::sync::OnceLock<Mutex<std::sync::mpsc::Sender<Request>>> =
+        std::sync::OnceLock::new();
+    let spawner = SPAWNER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Request>();
+        // If the thread cannot start, `rx` is dropped and every request fails below.
+        let _ = std::thread::Builder::new()
+            .name("vertrouwen-spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in rx {
+                    let _ = reply.send(command.spawn());
+                }
+            });
+        Mutex::new(tx)
+    });
+    let (reply, answer) = std::sync::mpsc::channel();
+    spawner
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send((command, reply))
+        .map_err(|_| std::io::Error::other("the worker-spawning thread is gone"))?;
+    answer
+        .recv()
+        .map_err(|_| std::io::Error::other("the worker-spawning thread is gone"))?
+}
+
 fn classify_signal(signal: i32, stderr: &str, limits: &Limits) -> Fault {
     let excerpt = last_lines(stderr, 6);
     if stderr.contains("memory allocation of") || stderr.contains("capacity overflow") {
@@ -512,8 +543,10 @@ fn classify_signal(signal: i32, stderr: &str, limits: &Limits) -> Fault {
     }
     match signal {
         libc::SIGXCPU => Fault::CpuTimeLimit { limit_s: 0 },
+        // Killed by the filter itself: the plugin had blocked SIGSYS, so no handler could say
+        // which call it was.
         libc::SIGSYS => Fault::ForbiddenSystemCall {
-            name: "unknown".into(),
+            name: "not known: the plugin blocked the signal that reports it".into(),
         },
         _ => Fault::Crash {
             signal,
@@ -524,7 +557,11 @@ fn classify_signal(signal: i32, stderr: &str, limits: &Limits) -> Fault {
 }
 
 fn last_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // The standard library's hint about RUST_BACKTRACE is no use to the reader here.
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect();
     let start = lines.len().saturating_sub(n);
     lines[start..].join(" | ")
 }

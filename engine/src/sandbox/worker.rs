@@ -27,7 +27,7 @@ use super::protocol::{
     RelayLane, Request, Response, WireClassifiers, WireStrategy,
 };
 use crate::fault::Fault;
-use crate::loader::{Instance, StrategySource};
+use crate::loader::Instance;
 use crate::matchup::{MatchError, MatchScratch, PlayerLabel, TurnObserver};
 use crate::registry::Registry;
 
@@ -140,23 +140,58 @@ pub fn serve(
         }
     };
     drop(page_fd);
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut input = BufReader::new(std::io::stdin().lock());
 
-    let mut registry = Registry::new();
+    // Two registries: the built-ins the engine may ask for, and the plugin's own strategies
+    // (the engine has already made sure their names differ where both are in play).
+    let mut builtin_registry = Registry::new();
     for header in builtins {
-        if let Err(e) = registry.add_static(*header) {
+        if let Err(e) = builtin_registry.add_static(*header) {
             eprintln!("vertrouwen worker: built-in library: {e}");
             return 2;
         }
     }
     for (alias, target) in aliases {
-        let _ = registry.add_alias(alias, target);
+        let _ = builtin_registry.add_alias(alias, target);
     }
 
-    if let Err(e) = confine::before_loading(page.get(), args.memory_mb, args.cpu_seconds) {
+    if let Err(e) = confine::limit_process(page.get(), args.memory_mb, args.cpu_seconds) {
         let _ = write_frame(
-            &mut out,
+            &mut std::io::stdout(),
+            &Response::LoadFailed {
+                message: format!("cannot set up the sandbox: {e}"),
+            },
+        );
+        return 3;
+    }
+    // The plugin runs on a thread of its own, not the main thread: the standard library of a
+    // plugin reads /proc/self/maps to find the main thread's stack the first time it needs it
+    // (a panic, say), which the sandbox forbids; other threads' stacks need no file.
+    let serving = std::thread::Builder::new()
+        .name("vertrouwen-worker".into())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let mut input = BufReader::new(std::io::stdin().lock());
+            serve_plugin(&args, &page, &builtin_registry, &mut input, &mut out)
+        });
+    match serving.map(|t| t.join()) {
+        Ok(Ok(code)) => code,
+        _ => 2,
+    }
+}
+
+/// Loads the plugin under the loading filter, tightens the filter, and serves requests.
+fn serve_plugin(
+    args: &WorkerArgs,
+    page: &SharedPage,
+    builtin_registry: &Registry,
+    input: &mut impl std::io::Read,
+    out: &mut impl std::io::Write,
+) -> i32 {
+    let mut registry = Registry::new();
+    if let Err(e) = confine::before_loading() {
+        let _ = write_frame(
+            out,
             &Response::LoadFailed {
                 message: format!("cannot set up the sandbox: {e}"),
             },
@@ -166,7 +201,7 @@ pub fn serve(
     let loaded = registry.load_plugin(&args.plugin);
     if let Err(e) = confine::after_loading() {
         let _ = write_frame(
-            &mut out,
+            out,
             &Response::LoadFailed {
                 message: format!("cannot set up the sandbox: {e}"),
             },
@@ -175,7 +210,7 @@ pub fn serve(
     }
     if let Err(e) = loaded {
         let _ = write_frame(
-            &mut out,
+            out,
             &Response::LoadFailed {
                 message: e.to_string(),
             },
@@ -185,7 +220,6 @@ pub fn serve(
     let strategies = registry
         .entries()
         .iter()
-        .filter(|e| matches!(e.source, StrategySource::Plugin(_)))
         .map(|e| WireStrategy {
             name: e.name.clone(),
             description: e.description.clone(),
@@ -197,7 +231,7 @@ pub fn serve(
         .collect();
     let (plugin, version) = registry.plugins().last().cloned().unwrap_or_default();
     if write_frame(
-        &mut out,
+        out,
         &Response::Ready {
             plugin,
             version,
@@ -211,13 +245,14 @@ pub fn serve(
 
     let mut session = Session {
         registry: &registry,
+        builtins: builtin_registry,
         page: page.get(),
         players: Vec::new(),
         instances: HashMap::new(),
         scratch: MatchScratch::new(),
     };
     loop {
-        let body = match read_frame_bytes(&mut input, MAX_REQUEST) {
+        let body = match read_frame_bytes(input, MAX_REQUEST) {
             Ok(b) => b,
             Err(_) => return 0, // the engine is gone or done
         };
@@ -228,10 +263,10 @@ pub fn serve(
         let sent = match request {
             Request::Players(defs) => {
                 let answer = session.set_players(defs);
-                write_frame(&mut out, &Response::Players(answer))
+                write_frame(out, &Response::Players(answer))
             }
-            Request::Play(jobs) => session.play(&jobs, &mut out),
-            Request::Relay(lanes) => session.relay(&lanes, &mut out),
+            Request::Play(jobs) => session.play(&jobs, out),
+            Request::Relay(lanes) => session.relay(&lanes, out),
             Request::Exit => return 0,
         };
         if sent.is_err() {
@@ -251,7 +286,9 @@ struct Player {
 }
 
 struct Session<'a> {
+    /// The plugin's strategies.
     registry: &'a Registry,
+    builtins: &'a Registry,
     page: &'a Page,
     players: Vec<Option<Player>>,
     /// Instances by (player, slot); slots 0 and 1 for matches, 2.. for relay lanes.
@@ -273,7 +310,12 @@ impl Session<'_> {
                 answers.push(None);
                 continue;
             };
-            let resolved = self.registry.resolve(&def.name).map_err(|e| e.to_string());
+            let registry = if def.builtin {
+                self.builtins
+            } else {
+                self.registry
+            };
+            let resolved = registry.resolve(&def.name).map_err(|e| e.to_string());
             let answer = resolved.and_then(|entry| {
                 self.page
                     .job

@@ -149,6 +149,7 @@ impl Run<'_> {
                 wanted.then(|| PlayerDef {
                     name: p.entry.name.clone(),
                     params: p.params.clone(),
+                    builtin: self.homes[k] == Home::Local,
                 })
             })
             .collect()

@@ -11,12 +11,13 @@ use serde::Serialize;
 use vertrouwen_plugins_api::Rng;
 
 use super::error::{GraphRole, SimulationError};
+use super::fermi::{self, PayoffClasses};
 use super::graph::{Adjacency, AdjacencyError, Graph};
 use super::payoff::{Drawn, PairPayoff, PayoffTable};
 use super::settings::{Limits, SimulationConfig, UpdateRule, MAX_RUNS};
 use super::skipping::TwoTypeChain;
 use super::structured::{self, GraphContext, GraphState};
-use super::well_mixed::{self, CountChain, Transitions};
+use super::well_mixed::{self, CountChain, StateTable, Transitions};
 
 /// Result of one run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,12 +61,15 @@ pub enum Method {
 
 enum Engine {
     Skipping(TwoTypeChain),
-    Counts,
+    /// Step by step on counts, with every state's changes tabulated when they fit.
+    Counts(Option<StateTable>),
     CountsDrawn,
     Graph {
         inter: Adjacency,
         /// `None`: the interaction graph.
         repro: Option<Adjacency>,
+        /// Fermi with tabulated payoffs on a regular interaction graph.
+        classes: Option<PayoffClasses>,
     },
 }
 
@@ -146,7 +150,7 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
         };
         let engine = match (&table, sizes.well_mixed) {
             (Some(t), true) if k == 2 => Engine::Skipping(TwoTypeChain::new(&chain, t)?),
-            (Some(_), true) => Engine::Counts,
+            (Some(t), true) => Engine::Counts(StateTable::new(&chain, t)),
             (None, true) => Engine::CountsDrawn,
             (_, false) => {
                 let inter = adjacency(&config.interaction, n, GraphRole::Interaction)?;
@@ -156,7 +160,27 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
                     }
                     _ => None,
                 };
-                Engine::Graph { inter, repro }
+                let classes = match (config.rule, &table) {
+                    (UpdateRule::Fermi { beta }, Some(t)) => PayoffClasses::new(
+                        &GraphContext {
+                            n,
+                            k,
+                            rule: config.rule,
+                            fitness: config.fitness,
+                            mu: config.mutation,
+                            inter: &inter,
+                            repro: repro.as_ref().unwrap_or(&inter),
+                        },
+                        t,
+                        beta,
+                    )?,
+                    _ => None,
+                };
+                Engine::Graph {
+                    inter,
+                    repro,
+                    classes,
+                }
             }
         };
         Ok(Simulator {
@@ -172,8 +196,8 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
     /// Forces the step-by-step simulator where the skipping one would run (for comparisons
     /// with step-by-step implementations; the outcomes have the same distribution).
     pub fn every_step(mut self) -> Self {
-        if matches!(self.engine, Engine::Skipping(_)) {
-            self.engine = Engine::Counts;
+        if let (Engine::Skipping(_), Some(table)) = (&self.engine, &self.table) {
+            self.engine = Engine::Counts(StateTable::new(&self.chain, table));
         }
         self
     }
@@ -199,18 +223,26 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
         let (chain, initial, max_steps) = (&self.chain, &self.initial[..], self.max_steps);
         let result = match (&self.engine, &self.table) {
             (Engine::Skipping(two), _) => Ok(two.run(chain.n, initial[0], max_steps, rng)),
-            (Engine::Counts, Some(table)) => well_mixed::run_tabulated(
+            (Engine::Counts(states), Some(table)) => well_mixed::run_tabulated(
                 chain,
                 table,
+                states.as_ref(),
                 initial,
                 max_steps,
                 &mut work.transitions,
                 rng,
             ),
-            (Engine::Counts | Engine::CountsDrawn, _) => {
+            (Engine::Counts(_) | Engine::CountsDrawn, _) => {
                 well_mixed::run_drawn(chain, self.payoff, initial, max_steps, rng)
             }
-            (Engine::Graph { inter, repro }, table) => {
+            (
+                Engine::Graph {
+                    inter,
+                    repro,
+                    classes,
+                },
+                table,
+            ) => {
                 let ctx = GraphContext {
                     n: chain.n,
                     k: chain.k,
@@ -220,9 +252,19 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
                     inter,
                     repro: repro.as_ref().unwrap_or(inter),
                 };
-                match table {
-                    Some(t) => structured::run(&ctx, t, initial, max_steps, &mut work.graph, rng),
-                    None => structured::run(
+                match (table, classes) {
+                    (_, Some(c)) => Ok(fermi::run_classes(
+                        &ctx,
+                        c,
+                        initial,
+                        max_steps,
+                        &mut work.graph,
+                        rng,
+                    )),
+                    (Some(t), None) => {
+                        structured::run(&ctx, t, initial, max_steps, &mut work.graph, rng)
+                    }
+                    (None, None) => structured::run(
                         &ctx,
                         &Drawn(self.payoff),
                         initial,

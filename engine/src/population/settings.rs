@@ -206,12 +206,10 @@ impl SimulationConfig {
         // transition table (probability + from/to per entry).
         let types = 8 * k * k + threads * (8 * k * 4 + 16 * k * k);
         let population = if s.well_mixed {
-            // The exact two-type chain: two f64 per state.
-            if s.k == 2 {
-                16 * (n + 1)
-            } else {
-                0
-            }
+            // The exact two-type chain (two f64 per state) and the table of every state's
+            // changes (bounded by a constant).
+            let chain = if s.k == 2 { 16 * (n + 1) } else { 0 };
+            chain + super::well_mixed::STATE_TABLE_BYTES
         } else {
             let mut graphs = self.interaction.adjacency_bytes(s.n);
             if let Some(repro) = &self.reproduction {

@@ -39,6 +39,8 @@ pub(crate) struct GraphState {
     pub(crate) fit: Vec<f64>,
     pub(crate) tree: Fenwick,
     pub(crate) counts: Vec<usize>,
+    /// Payoff class of each individual ([`super::fermi::PayoffClasses`]).
+    pub(crate) class: Vec<u32>,
 }
 
 impl GraphContext<'_> {
@@ -88,6 +90,21 @@ impl GraphContext<'_> {
     }
 }
 
+/// Uniformly random placement of the initial counts: a shuffled list of types
+/// (Fisher-Yates).
+pub(crate) fn place(initial: &[usize], st: &mut GraphState, rng: &mut Rng) {
+    st.types.clear();
+    for (t, &c) in initial.iter().enumerate() {
+        st.types.extend(std::iter::repeat_n(t as u32, c));
+    }
+    for i in (1..st.types.len()).rev() {
+        let j = below(rng, i as u64 + 1) as usize;
+        st.types.swap(i, j);
+    }
+    st.counts.clear();
+    st.counts.extend_from_slice(initial);
+}
+
 /// One run: a uniformly random placement of the initial counts, then update steps until one
 /// type occupies every node or `max_steps` steps were taken.
 pub(crate) fn run<S: PayoffSource>(
@@ -99,17 +116,7 @@ pub(crate) fn run<S: PayoffSource>(
     rng: &mut Rng,
 ) -> Result<RunOutcome, SimulationError> {
     let n = ctx.n;
-    // Uniformly random placement: a shuffled list of types (Fisher-Yates).
-    st.types.clear();
-    for (t, &c) in initial.iter().enumerate() {
-        st.types.extend(std::iter::repeat_n(t as u32, c));
-    }
-    for i in (1..n).rev() {
-        let j = below(rng, i as u64 + 1) as usize;
-        st.types.swap(i, j);
-    }
-    st.counts.clear();
-    st.counts.extend_from_slice(initial);
+    place(initial, st, rng);
     st.pay.clear();
     st.pay.resize(n, 0.0);
     for v in 0..n {

@@ -220,6 +220,14 @@ fn fermi_on_a_cycle_matches_its_exact_chain() {
         vec![1, n - 1],
     );
     within_4_se(&simulate(&m, &c, 41, 20_000).unwrap(), 0, exact);
+    // The general graph step (payoffs drawn, so no class table) makes the same draws and,
+    // with these exactly representable averages, the same decisions.
+    let classes = Simulator::new(&m, &c).unwrap();
+    let drawn = Opaque(m.clone());
+    let general = Simulator::new(&drawn, &c).unwrap();
+    for r in 0..50 {
+        assert_eq!(classes.run(43, r).unwrap(), general.run(43, r).unwrap());
+    }
     // The same cycle as an edge list with one duplicated edge: also regular (single-draw
     // path) after deduplication; and as the reproduction graph of a complete interaction
     // graph it would differ, so only the interaction graph is varied here.
@@ -514,4 +522,49 @@ fn payoff_errors_travel_up_with_their_run() {
         nowak().payoff(2, 0, &mut rng),
         Err(PayoffError::UnknownType { index: 2, types: 2 })
     );
+}
+
+#[test]
+fn state_table_and_computed_transitions_agree() {
+    // The table of every state's changes holds the numbers computed on entry, so a run reads
+    // the same thresholds either way: identical outcomes for the same seed.
+    let three =
+        PayoffMatrix::from_rows(&[[1.0, 2.0, 0.5], [2.0, 1.0, 2.0], [0.0, 2.0, 1.0]]).unwrap();
+    for rule in [
+        UpdateRule::Fermi { beta: 1.0 },
+        UpdateRule::BirthDeath,
+        UpdateRule::DeathBirth,
+    ] {
+        let mut c = config(rule, Graph::Complete { n: 12 }, vec![4, 4, 4]);
+        c.mutation = 0.05;
+        c.max_steps = 5_000;
+        let chain = well_mixed::CountChain {
+            n: 12,
+            k: 3,
+            rule,
+            fitness: c.fitness,
+            mu: c.mutation,
+        };
+        let table = payoff::PayoffTable::new(&three, 3).unwrap();
+        let states = well_mixed::StateTable::new(&chain, &table).unwrap();
+        let mut work = well_mixed::Transitions::default();
+        for r in 0..20 {
+            let mut run = |states| {
+                let mut rng = Rng::for_stream(5, r);
+                well_mixed::run_tabulated(
+                    &chain,
+                    &table,
+                    states,
+                    &c.initial,
+                    c.max_steps,
+                    &mut work,
+                    &mut rng,
+                )
+                .unwrap()
+            };
+            let with = run(Some(&states));
+            assert_eq!(with, run(None));
+            assert_eq!(with.counts.iter().sum::<usize>(), 12);
+        }
+    }
 }

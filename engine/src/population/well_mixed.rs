@@ -158,10 +158,105 @@ fn fixed_type(counts: &[usize], n: usize) -> Option<usize> {
     counts.iter().position(|&c| c == n)
 }
 
-/// One step-by-step run of a well-mixed population with tabulated payoffs (module docs).
+/// Largest [`StateTable`]: 32 MiB, shared by all threads.
+pub(crate) const STATE_TABLE_BYTES: u128 = 32 << 20;
+
+/// A threshold marking a state whose changes are an error (a zero total fitness): the run
+/// recomputes it on entry to report that error, so states no run visits cannot fail a study.
+const UNDEFINED: u64 = u64::MAX;
+
+/// Every state's changes, tabulated once per configuration (when they fit in
+/// [`STATE_TABLE_BYTES`]): a run then only looks up the state it enters. States are indexed
+/// densely by the counts of types `0..k-1` in base `N + 1` (the last count is implied); each
+/// holds the cumulative probabilities of all `k (k - 1)` changes `a -> b` in a fixed order.
+#[derive(Debug, Clone)]
+pub(crate) struct StateTable {
+    /// Index weight of each type's count (`0` for the last type).
+    stride: Vec<usize>,
+    /// The fixed order of the changes.
+    pairs: Vec<(u32, u32)>,
+    cumulative: Vec<f64>,
+    thresholds: Vec<u64>,
+}
+
+impl StateTable {
+    /// Bytes of the table of a configuration, or `None` if it would not fit.
+    fn bytes(n: usize, k: usize) -> Option<u128> {
+        let states = (n as u128 + 1).checked_pow(u32::try_from(k - 1).ok()?)?;
+        let bytes = states * (8 * (k as u128) * (k as u128 - 1) + 8);
+        (bytes <= STATE_TABLE_BYTES).then_some(bytes)
+    }
+
+    /// Tabulates every state, or `None` when the table would exceed [`STATE_TABLE_BYTES`].
+    pub(crate) fn new(chain: &CountChain, table: &PayoffTable) -> Option<Self> {
+        let (n, k) = (chain.n, chain.k);
+        Self::bytes(n, k)?;
+        let states = (n + 1).pow(k as u32 - 1);
+        let mut stride = vec![0; k];
+        let mut w = 1;
+        for s in stride.iter_mut().take(k - 1) {
+            *s = w;
+            w *= n + 1;
+        }
+        let pairs: Vec<(u32, u32)> = (0..k)
+            .flat_map(|a| {
+                (0..k)
+                    .filter(move |&b| b != a)
+                    .map(move |b| (a as u32, b as u32))
+            })
+            .collect();
+        let m = pairs.len();
+        let mut cumulative = vec![0.0; states * m];
+        let mut thresholds = vec![UNDEFINED; states];
+        let mut counts = vec![0usize; k];
+        let mut work = Transitions::default();
+        for index in 0..states {
+            // Decode the dense index; skip the compositions with more than N individuals.
+            let mut rest = index;
+            let mut used = 0;
+            for t in 0..k - 1 {
+                counts[t] = rest % (n + 1);
+                rest /= n + 1;
+                used += counts[t];
+            }
+            if used > n {
+                continue;
+            }
+            counts[k - 1] = n - used;
+            if chain.transitions(table, &counts, &mut work).is_err() {
+                continue; // stays UNDEFINED
+            }
+            let changes = &work.changes;
+            let row = &mut cumulative[index * m..(index + 1) * m];
+            let (mut j, mut last) = (0, 0.0);
+            for (slot, pair) in row.iter_mut().zip(&pairs) {
+                if j < changes.moves.len() && changes.moves[j] == *pair {
+                    last = changes.cumulative[j];
+                    j += 1;
+                }
+                *slot = last;
+            }
+            thresholds[index] = changes.threshold;
+        }
+        Some(StateTable {
+            stride,
+            pairs,
+            cumulative,
+            thresholds,
+        })
+    }
+
+    fn index(&self, counts: &[usize]) -> usize {
+        counts.iter().zip(&self.stride).map(|(c, s)| c * s).sum()
+    }
+}
+
+/// One step-by-step run of a well-mixed population with tabulated payoffs (module docs),
+/// reading each state's changes from `states` when given, else computing them on entry.
 pub(crate) fn run_tabulated(
     chain: &CountChain,
     table: &PayoffTable,
+    states: Option<&StateTable>,
     initial: &[usize],
     max_steps: u64,
     work: &mut Transitions,
@@ -169,11 +264,17 @@ pub(crate) fn run_tabulated(
 ) -> Result<RunOutcome, SimulationError> {
     let n = chain.n;
     let mut counts = initial.to_vec();
+    let mut index = states.map_or(0, |s| s.index(&counts));
     let mut steps = 0u64;
     let mut fixed = fixed_type(&counts, n);
     while fixed.is_none() && steps < max_steps {
-        chain.transitions(table, &counts, work)?;
-        let threshold = work.changes.threshold;
+        let threshold = match states {
+            Some(s) if s.thresholds[index] != UNDEFINED => s.thresholds[index],
+            _ => {
+                chain.transitions(table, &counts, work)?;
+                work.changes.threshold
+            }
+        };
         if threshold == 0 {
             // Nothing can ever happen in this state: every remaining step is idle.
             steps = max_steps;
@@ -193,9 +294,22 @@ pub(crate) fn run_tabulated(
         }
         steps += drawn;
         let Some(raw) = change else { break };
-        let (a, b) = work.changes.select(unit(raw));
+        let u = unit(raw);
+        let (a, b) = match states {
+            Some(s) if s.thresholds[index] != UNDEFINED => {
+                let m = s.pairs.len();
+                let row = &s.cumulative[index * m..(index + 1) * m];
+                let j = row.iter().position(|&c| u < c).unwrap_or(m - 1);
+                let (a, b) = s.pairs[j];
+                (a as usize, b as usize)
+            }
+            _ => work.changes.select(u),
+        };
         counts[a] -= 1;
         counts[b] += 1;
+        if let Some(s) = states {
+            index = index + s.stride[b] - s.stride[a];
+        }
         if counts[b] == n {
             fixed = Some(b);
         }

@@ -5,9 +5,13 @@
 //!   strategies (Nowak et al. 2004's TFT vs ALLD totals a=30 b=9 c=14 d=10, beta = 0.1), one
 //!   mutant among 99 residents, run to fixation. Throughput in runs/s. Compared
 //!   with egttools' `PairwiseComparisonNumerical.estimate_fixation_probability` on the same
-//!   game (benches/python/dynamics_reference.py). `exact-chain` is what users get (the
-//!   well-mixed two-type fast path skips idle steps); `step-by-step` forces the general
-//!   count-vector simulator that draws every elementary step, as egttools does.
+//!   game (benches/python/dynamics_reference.py). `skip-idle` is what users get (the
+//!   well-mixed two-type simulator draws the number of idle steps: an algorithmic win);
+//!   `step-by-step` forces the simulator that draws every elementary step, as egttools does
+//!   (like-for-like).
+//! - `fermi_step_by_step/N=100_mu=0.01/*`: every step drawn, fixed-length runs of 10^6 steps
+//!   (throughput in steps/s), compared with egttools' `PairwiseComparisonNumerical.evolve`
+//!   (three strategies, well mixed) and `NetworkEvolver.evolve` (a cycle and a lattice of 100).
 //! - `moran_real_matches/10_players`: Axelrod-Python's MoranProcess workload: 10 players, two
 //!   each of Cooperator, Defector, Tit For Tat, Grudger, Win-Stay Lose-Shift, 200-turn matches,
 //!   birth-death with fitness = per-turn payoff (Axelrod-Python's default "bd" mode), to

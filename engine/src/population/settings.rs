@@ -279,6 +279,18 @@ mod tests {
             }) => assert!(needed > u128::from(limit)),
             other => panic!("{other:?}"),
         }
+        // One edge but a billion nodes: refused before the node arrays are allocated.
+        let sparse = config(
+            Graph::Edges {
+                n: 1_000_000_000,
+                edges: vec![(0, 1)],
+            },
+            vec![1, 999_999_999],
+        );
+        assert!(matches!(
+            sparse.validate_with(&Limits::default(), 1),
+            Err(SimulationError::TooLarge { field: "graph", .. })
+        ));
         // Well mixed, the same size needs only the count vector and the two-type chain.
         let mixed = config(Graph::Complete { n: 1 << 20 }, vec![1, (1 << 20) - 1]);
         assert_eq!(mixed.validate_with(&Limits::default(), 1), Ok(()));

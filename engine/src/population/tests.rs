@@ -259,6 +259,15 @@ fn neutral_fixation_is_the_initial_share() {
     c.initial = vec![1, 8];
     let s = simulate(&g, &c, 4, 6_000).unwrap();
     within_4_se(&s, 0, 1.0 / 9.0);
+    // Imitation on an irregular graph (the general graph step, focal then neighbour): the
+    // degree-weighted density is the martingale (Sood and Redner 2005), which a uniformly
+    // random placement makes 1/N on average.
+    let star = config(
+        UpdateRule::Fermi { beta: 0.0 },
+        Graph::Star { n: 8 },
+        vec![1, 7],
+    );
+    within_4_se(&simulate(&g, &star, 6, 6_000).unwrap(), 0, 1.0 / 8.0);
     let rps =
         PayoffMatrix::from_rows(&[[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]]).unwrap();
     for (rule, graph) in [

@@ -53,7 +53,8 @@ pub struct SimulationSummary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Draws the number of idle steps between changes (well-mixed, two types, deterministic
-    /// payoffs; [`super::skipping`]): an algorithmic win, the same distribution of outcomes.
+    /// payoffs; module `population/skipping.rs`): an algorithmic win, the same distribution of
+    /// outcomes.
     SkipIdle,
     /// Draws every elementary update step.
     EveryStep,
@@ -149,7 +150,13 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
             mu: config.mutation,
         };
         let engine = match (&table, sizes.well_mixed) {
-            (Some(t), true) if k == 2 => Engine::Skipping(TwoTypeChain::new(&chain, t)?),
+            // A state whose rates are an error (a zero total fitness, an overflow) cannot be
+            // skipped through; the step-by-step simulator reports it if a run enters it, so
+            // states no run visits cannot fail a study.
+            (Some(t), true) if k == 2 => match TwoTypeChain::new(&chain, t) {
+                Ok(two) => Engine::Skipping(two),
+                Err(_) => Engine::Counts(StateTable::new(&chain, t)),
+            },
             (Some(t), true) => Engine::Counts(StateTable::new(&chain, t)),
             (None, true) => Engine::CountsDrawn,
             (_, false) => {

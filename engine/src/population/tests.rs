@@ -448,18 +448,41 @@ fn zero_and_overflowing_fitness_are_errors() {
         "{e:?}"
     );
     c.interaction = Graph::Complete { n: 5 };
+    for sim in [
+        Simulator::new(&zero, &c).unwrap(),
+        Simulator::new(&zero, &c).unwrap().every_step(),
+    ] {
+        assert_eq!(sim.method(), Method::EveryStep, "no skipping through it");
+        assert_eq!(
+            sim.simulate(1, 4),
+            Err(SimulationError::ZeroFitness { counts: vec![2, 3] }.in_run(0))
+        );
+    }
+    // Fitness zero in one state only (all A have payoff 0; the last B has payoff 0 when it is
+    // alone among A): runs from one A never reach it and finish; runs that start there fail.
+    let partial = PayoffMatrix::from_rows(&[[0.0, 0.0], [0.0, 1.0]]).unwrap();
+    let mut one_a = config(UpdateRule::BirthDeath, Graph::Complete { n: 6 }, vec![1, 5]);
+    one_a.fitness = FitnessMap::Linear { w: 1.0 };
+    let s = simulate(&partial, &one_a, 1, 100).unwrap();
+    assert_eq!(s.fixations, vec![0, 100]);
+    one_a.initial = vec![5, 1];
     assert!(matches!(
-        simulate(&zero, &c, 1, 4),
-        Err(SimulationError::ZeroFitness { .. })
+        simulate(&partial, &one_a, 1, 100),
+        Err(SimulationError::InRun { run: 0, .. })
     ));
     // exp(w F) beyond f64.
     let huge = PayoffMatrix::from_rows(&[[1e300, 0.0], [0.0, 0.0]]).unwrap();
     c.fitness = FitnessMap::Exponential { w: 1.0 };
     c.initial = vec![3, 2];
-    assert!(matches!(
-        simulate(&huge, &c, 1, 4),
-        Err(SimulationError::Overflow { .. })
-    ));
+    match simulate(&huge, &c, 1, 4) {
+        Err(SimulationError::InRun { run: 0, source }) => {
+            assert!(
+                matches!(*source, SimulationError::Overflow { .. }),
+                "{source:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
     // Payoffs at the edge of f64: Fermi differences overflow to infinity, which the
     // imitation probability handles as its limit; nothing becomes NaN.
     let edge = PayoffMatrix::from_rows(&[[1e308, -1e308], [1e308, 0.0]]).unwrap();

@@ -5,9 +5,13 @@
 //!   strategies (Nowak et al. 2004's TFT vs ALLD totals a=30 b=9 c=14 d=10, beta = 0.1), one
 //!   mutant among 99 residents, run to fixation. Throughput in runs/s. Compared
 //!   with egttools' `PairwiseComparisonNumerical.estimate_fixation_probability` on the same
-//!   game (benches/python/dynamics_reference.py). `exact-chain` is what users get (the
-//!   well-mixed two-type fast path skips idle steps); `step-by-step` forces the general
-//!   count-vector simulator that draws every elementary step, as egttools does.
+//!   game (benches/python/dynamics_reference.py). `skip-idle` is what users get (the
+//!   well-mixed two-type simulator draws the number of idle steps: an algorithmic win);
+//!   `step-by-step` forces the simulator that draws every elementary step, as egttools does
+//!   (like-for-like).
+//! - `fermi_step_by_step/N=100_mu=0.01/*`: every step drawn, fixed-length runs of 10^6 steps
+//!   (throughput in steps/s), compared with egttools' `PairwiseComparisonNumerical.evolve`
+//!   (three strategies, well mixed) and `NetworkEvolver.evolve` (a cycle and a lattice of 100).
 //! - `moran_real_matches/10_players`: Axelrod-Python's MoranProcess workload: 10 players, two
 //!   each of Cooperator, Defector, Tit For Tat, Grudger, Win-Stay Lose-Shift, 200-turn matches,
 //!   birth-death with fitness = per-turn payoff (Axelrod-Python's default "bd" mode), to
@@ -24,14 +28,17 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
 use vertrouwen_benches::builtin_registry;
 use vertrouwen_engine::evolution::{self, MatchPayoff, MatchPayoffSpec, PayoffKind};
 use vertrouwen_engine::matchup::MatchSpec;
 use vertrouwen_engine::moran::{self, Process};
 use vertrouwen_engine::payoff_matrix::PayoffMatrix;
 use vertrouwen_engine::population::{
-    simulate_run, FitnessMap, Graph, PairPayoff, SimulationConfig, UpdateRule,
+    FitnessMap, Graph, Method, SimulationConfig, Simulator, UpdateRule,
 };
 use vertrouwen_engine::replicator;
 use vertrouwen_engine::tournament::PlayerSpec;
@@ -39,15 +46,6 @@ use vertrouwen_plugins_api::Rng;
 
 fn nowak() -> PayoffMatrix {
     PayoffMatrix::from_rows(&[[30.0, 9.0], [14.0, 10.0]]).expect("valid")
-}
-
-/// Hides `is_deterministic`, forcing the simulator's general step-by-step path.
-struct StepByStep(PayoffMatrix);
-
-impl PairPayoff for StepByStep {
-    fn payoff(&self, a: usize, b: usize, rng: &mut Rng) -> f64 {
-        self.0.payoff(a, b, rng)
-    }
 }
 
 fn fermi_n100() -> SimulationConfig {
@@ -62,29 +60,32 @@ fn fermi_n100() -> SimulationConfig {
     }
 }
 
+/// `runs` runs of a prepared simulator, counting TFT fixations.
+fn fixations(sim: &Simulator<'_, PayoffMatrix>, seed: u64, runs: u64) -> u64 {
+    (0..runs)
+        .map(|r| u64::from(sim.run(seed, r).expect("valid").fixed == Some(0)))
+        .sum()
+}
+
 fn fermi_fixation(c: &mut Criterion) {
     let mut g = c.benchmark_group("fermi_fixation_sim/N=100");
     let config = fermi_n100();
     let matrix = nowak();
+    let skipping = Simulator::new(&matrix, &config).expect("valid");
+    assert_eq!(skipping.method(), Method::SkipIdle);
     let runs = 20_000u64;
     g.throughput(Throughput::Elements(runs));
-    g.bench_function(
-        BenchmarkId::new("exact-chain", format!("{runs}_runs")),
-        |b| {
-            let mut seed = 0;
-            b.iter(|| {
-                seed += 1;
-                let mut fixed = 0u64;
-                for r in 0..runs {
-                    let out = simulate_run(&matrix, &config, seed, r).expect("valid");
-                    fixed += u64::from(out.fixed == Some(0));
-                }
-                black_box(fixed)
-            })
-        },
-    );
-    let opaque = StepByStep(nowak());
-    let runs = 2_000u64;
+    g.bench_function(BenchmarkId::new("skip-idle", format!("{runs}_runs")), |b| {
+        let mut seed = 0;
+        b.iter(|| {
+            seed += 1;
+            black_box(fixations(&skipping, seed, runs))
+        })
+    });
+    let stepwise = Simulator::new(&matrix, &config)
+        .expect("valid")
+        .every_step();
+    let runs = 5_000u64;
     g.throughput(Throughput::Elements(runs));
     g.bench_function(
         BenchmarkId::new("step-by-step", format!("{runs}_runs")),
@@ -92,14 +93,80 @@ fn fermi_fixation(c: &mut Criterion) {
             let mut seed = 0;
             b.iter(|| {
                 seed += 1;
-                let mut fixed = 0u64;
-                for r in 0..runs {
-                    let out = simulate_run(&opaque, &config, seed, r).expect("valid");
-                    fixed += u64::from(out.fixed == Some(0));
-                }
-                black_box(fixed)
+                black_box(fixations(&stepwise, seed, runs))
             })
         },
+    );
+    g.finish();
+}
+
+/// Steps per run of the fixed-length step-by-step workloads.
+const STEPS: u64 = 1_000_000;
+
+/// A fixed-length step-by-step run: the workloads are chosen so that no run fixes (stable
+/// coexistence plus mutation), so every run takes exactly `STEPS` steps.
+fn bench_steps(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    m: &PayoffMatrix,
+    c: &SimulationConfig,
+) {
+    let sim = Simulator::new(m, c).expect("valid");
+    assert_eq!(sim.method(), Method::EveryStep);
+    g.throughput(Throughput::Elements(STEPS));
+    g.bench_function(name, |b| {
+        let mut run = 0;
+        b.iter(|| {
+            run += 1;
+            let out = sim.run(7, run).expect("valid");
+            assert_eq!(out.steps, STEPS, "a run fixed early: {out:?}");
+            black_box(out.counts)
+        })
+    });
+}
+
+fn step_by_step(c: &mut Criterion) {
+    // Anti-coordination games (each type does best against the others): both strategies
+    // coexist, and mutation 0.01 keeps every type present.
+    let two = PayoffMatrix::from_rows(&[[1.0, 2.0], [2.0, 1.0]]).expect("valid");
+    let three = PayoffMatrix::from_rows(&[[1.0, 2.0, 2.0], [2.0, 1.0, 2.0], [2.0, 2.0, 1.0]])
+        .expect("valid");
+    let config = |graph, beta, initial| SimulationConfig {
+        rule: UpdateRule::Fermi { beta },
+        fitness: FitnessMap::Linear { w: 1.0 },
+        mutation: 0.01,
+        interaction: graph,
+        reproduction: None,
+        initial,
+        max_steps: STEPS,
+    };
+    let mut g = c.benchmark_group("fermi_step_by_step/N=100_mu=0.01");
+    bench_steps(
+        &mut g,
+        "well_mixed_3_strategies_beta=1",
+        &three,
+        &config(Graph::Complete { n: 100 }, 1.0, vec![34, 33, 33]),
+    );
+    // egttools' network games sum payoffs over the neighbours where we average them: beta
+    // 2 (cycle) and 4 (lattice) here are egttools' beta 1.
+    bench_steps(
+        &mut g,
+        "cycle_2_strategies_beta=2",
+        &two,
+        &config(Graph::Cycle { n: 100 }, 2.0, vec![50, 50]),
+    );
+    bench_steps(
+        &mut g,
+        "lattice_10x10_2_strategies_beta=4",
+        &two,
+        &config(
+            Graph::Lattice {
+                width: 10,
+                height: 10,
+            },
+            4.0,
+            vec![50, 50],
+        ),
     );
     g.finish();
 }
@@ -137,6 +204,7 @@ fn moran_real_matches(c: &mut Criterion) {
     g.throughput(Throughput::Elements(runs));
     let payoff =
         MatchPayoff::new(players.clone(), matches, PayoffKind::PerTurn).expect("valid players");
+    let sim = Simulator::new(&payoff, &config).expect("valid");
     g.bench_function(
         BenchmarkId::new("real-matches-every-step", format!("{runs}_runs")),
         |b| {
@@ -145,9 +213,7 @@ fn moran_real_matches(c: &mut Criterion) {
                 seed += 1;
                 let mut steps = 0u64;
                 for r in 0..runs {
-                    steps += simulate_run(&payoff, &config, seed, r)
-                        .expect("valid")
-                        .steps;
+                    steps += sim.run(seed, r).expect("valid").steps;
                 }
                 black_box(steps)
             })
@@ -169,9 +235,10 @@ fn moran_real_matches(c: &mut Criterion) {
                 let m = evolution::payoff_matrix(&spec, Some(1))
                     .expect("valid")
                     .matrix;
+                let sim = Simulator::new(&m, &config).expect("valid");
                 let mut steps = 0u64;
                 for r in 0..runs {
-                    steps += simulate_run(&m, &config, seed, r).expect("valid").steps;
+                    steps += sim.run(seed, r).expect("valid").steps;
                 }
                 black_box(steps)
             })
@@ -246,6 +313,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = fermi_fixation, moran_real_matches, stationary, ecological
+    targets = fermi_fixation, step_by_step, moran_real_matches, stationary, ecological
 }
 criterion_main!(dynamics);

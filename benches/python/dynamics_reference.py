@@ -6,7 +6,13 @@ Measures, on one core:
   2. egttools: small-mutation stationary distribution, 10 strategies, N = 100, beta = 1
      (a fixed pseudo-random 10 x 10 game, payoffs in [0, 5));
   3. Axelrod-Python: MoranProcess with 10 players (2 each of Cooperator, Defector, Tit For Tat,
-     Grudger, Win-Stay Lose-Shift), 200-turn matches, run to fixation.
+     Grudger, Win-Stay Lose-Shift), 200-turn matches, run to fixation;
+  4. egttools, step by step with mutation 0.01 (fixed-length runs, steps/s): three strategies
+     well mixed (N = 100, beta = 1, anti-coordination game [[1,2,2],[2,1,2],[2,2,1]], start
+     34/33/33), and two strategies on a cycle of 100 and on a 10 x 10 periodic lattice (beta 1,
+     anti-coordination game [[1,2],[2,1]], start 50/50). egttools' network games *sum* payoffs
+     over the neighbours, Vertrouwen averages them: its betas are 2 (cycle) and 4 (lattice)
+     for the same process.
 
 Usage (see benches/python/README.md):
   python benches/python/dynamics_reference.py [--skip-egttools] [--skip-axelrod]
@@ -32,6 +38,41 @@ def egttools_fixation(runs):
     secs = time.perf_counter() - start
     print(f"egttools fixation by simulation, Fermi N=100 beta=0.1: {runs} runs in {secs:.3f} s "
           f"= {runs / secs:.0f} runs/s (rho_TFT ~ {rho:.4f})")
+
+
+def egttools_three_strategies(generations):
+    import egttools
+
+    game = egttools.games.Matrix2PlayerGameHolder(
+        3, np.array([[1.0, 2.0, 2.0], [2.0, 1.0, 2.0], [2.0, 2.0, 1.0]]))
+    pc = egttools.numerical.PairwiseComparisonNumerical(100, game, 100000)
+    start = time.perf_counter()
+    # Arguments: steps, beta, mutation, initial counts; returns the final counts.
+    final = pc.evolve(generations, 1.0, 0.01, np.array([34, 33, 33], dtype=np.uint64))
+    secs = time.perf_counter() - start
+    print(f"egttools step by step, 3 strategies well mixed, N=100 beta=1 mu=0.01: {generations} "
+          f"steps in {secs:.3f} s = {generations / secs / 1e6:.3f} M steps/s (final {final})")
+
+
+def lattice(width, height):
+    return {y * width + x: [y * width + (x + 1) % width, y * width + (x - 1) % width,
+                            ((y + 1) % height) * width + x, ((y - 1) % height) * width + x]
+            for y in range(height) for x in range(width)}
+
+
+def egttools_network(name, network, generations):
+    from egttools.games import NormalFormNetworkGame
+    from egttools.numerical import NetworkEvolver
+    from egttools.numerical.structure import Network
+
+    game = NormalFormNetworkGame(1, np.array([[1.0, 2.0], [2.0, 1.0]]))
+    structure = Network(2, 1.0, 0.01, network, game, 1000)
+    start = time.perf_counter()
+    final = NetworkEvolver.evolve(generations, np.array([50, 50], dtype=np.uint64), structure)
+    secs = time.perf_counter() - start
+    print(f"egttools step by step, {name}, 2 strategies, beta=1 (summed payoffs) mu=0.01: "
+          f"{generations} steps in {secs:.3f} s = {generations / secs / 1e6:.3f} M steps/s "
+          f"(final {final})")
 
 
 def egttools_stationary(reps):
@@ -72,10 +113,15 @@ def main():
     p.add_argument("--skip-axelrod", action="store_true")
     p.add_argument("--fixation-runs", type=int, default=5000)
     p.add_argument("--moran-runs", type=int, default=10)
+    p.add_argument("--steps", type=int, default=1_000_000)
     a = p.parse_args()
     if not a.skip_egttools:
         try:
             egttools_fixation(a.fixation_runs)
+            egttools_three_strategies(a.steps)
+            egttools_network("cycle N=100", {i: [(i - 1) % 100, (i + 1) % 100] for i in range(100)},
+                             a.steps)
+            egttools_network("10 x 10 lattice", lattice(10, 10), a.steps)
             egttools_stationary(5)
         except ImportError as e:
             print(f"egttools not available: {e}")

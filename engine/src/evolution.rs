@@ -36,7 +36,7 @@ use crate::loader::StrategyError;
 use crate::matchup::MatchSpec;
 use crate::moran::{self, Process};
 use crate::payoff_matrix::{DynamicsError, PayoffMatrix};
-use crate::population::{self, PairPayoff, SimulationConfig};
+use crate::population::{self, PairPayoff, PayoffError, SimulationConfig, SimulationError};
 use crate::replicator::{self, Tolerances};
 use crate::tournament::{
     self, MatchWorker, PlayerSpec, RunOptions, TournamentError, TournamentSpec,
@@ -77,6 +77,8 @@ pub enum EvolutionError {
     },
     #[error("{0}")]
     Dynamics(#[from] DynamicsError),
+    #[error("{0}")]
+    Simulation(#[from] SimulationError),
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -161,14 +163,12 @@ pub fn payoff_matrix(
 /// A [`PairPayoff`] that plays a new match each call: `payoff(a, b, rng)` is what strategy `a`
 /// (player 1) gets against `b` in a match seeded by `rng.next_u64()`, in the chosen
 /// [`PayoffKind`]. Strategy instances are pooled and reused across calls and threads. A failing
-/// strategy makes the payoff NaN, which the simulator reports as an error; the first failure
-/// message is kept in [`MatchPayoff::first_error`].
+/// strategy is a [`PayoffError::Match`], which the simulator returns with the run it broke.
 pub struct MatchPayoff {
     players: Vec<PlayerSpec>,
     matches: MatchSpec,
     kind: PayoffKind,
     pool: Mutex<Vec<MatchWorker>>,
-    error: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for MatchPayoff {
@@ -198,20 +198,21 @@ impl MatchPayoff {
             matches,
             kind,
             pool: Mutex::new(Vec::new()),
-            error: Mutex::new(None),
         })
-    }
-
-    /// The first strategy failure seen, if any.
-    pub fn first_error(&self) -> Option<String> {
-        self.error.lock().ok().and_then(|e| e.clone())
     }
 }
 
 impl PairPayoff for MatchPayoff {
-    fn payoff(&self, a: usize, b: usize, rng: &mut Rng) -> f64 {
-        if a >= self.players.len() || b >= self.players.len() {
-            return f64::NAN;
+    fn types(&self) -> usize {
+        self.players.len()
+    }
+
+    fn payoff(&self, a: usize, b: usize, rng: &mut Rng) -> Result<f64, PayoffError> {
+        let types = self.players.len();
+        for index in [a, b] {
+            if index >= types {
+                return Err(PayoffError::UnknownType { index, types });
+            }
         }
         let seed = rng.next_u64();
         let mut worker = self
@@ -220,29 +221,20 @@ impl PairPayoff for MatchPayoff {
             .ok()
             .and_then(|mut p| p.pop())
             .unwrap_or_else(|| MatchWorker::new(&self.players));
-        let result = worker
-            .play(&self.players, a, b, &self.matches, seed)
-            .map(|stats| {
-                let total = stats.scores(&self.matches.game).0;
-                match self.kind {
-                    PayoffKind::Totals => total,
-                    PayoffKind::PerTurn => total / f64::from(stats.turns.max(1)),
-                }
-            });
+        let result = worker.play(&self.players, a, b, &self.matches, seed);
         if let Ok(mut p) = self.pool.lock() {
             p.push(worker);
         }
-        match result {
-            Ok(v) => v,
-            Err(e) => {
-                if let Ok(mut slot) = self.error.lock() {
-                    if slot.is_none() {
-                        *slot = Some(e.to_string());
-                    }
-                }
-                f64::NAN
-            }
-        }
+        let stats = result.map_err(|e| PayoffError::Match {
+            a,
+            b,
+            source: Box::new(e),
+        })?;
+        let total = stats.scores(&self.matches.game).0;
+        Ok(match self.kind {
+            PayoffKind::Totals => total,
+            PayoffKind::PerTurn => total / f64::from(stats.turns.max(1)),
+        })
     }
 }
 
@@ -560,13 +552,9 @@ pub fn run_study(
                     ));
                 };
                 let payoff = MatchPayoff::new(ms.players.clone(), ms.matches, ms.kind)?;
-                let result = run_in_pool(threads, || {
+                run_in_pool(threads, || {
                     population::simulate(&payoff, config, *seed, *runs)
-                })?;
-                match (result, payoff.first_error()) {
-                    (Err(_), Some(message)) => return Err(EvolutionError::Invalid(message)),
-                    (r, _) => r?,
-                }
+                })??
             } else {
                 run_in_pool(threads, || {
                     population::simulate(&matrix, config, *seed, *runs)
@@ -702,10 +690,14 @@ mod tests {
         let s = spec(&["Tit For Tat", "Defector"], 10, PayoffKind::Totals, 1);
         let mp = MatchPayoff::new(s.players, s.matches, s.kind).unwrap();
         let mut rng = Rng::seed_from_u64(1);
-        assert_eq!(mp.payoff(0, 1, &mut rng), 9.0);
-        assert_eq!(mp.payoff(1, 0, &mut rng), 14.0);
-        assert_eq!(mp.payoff(0, 0, &mut rng), 30.0);
-        assert!(mp.payoff(2, 0, &mut rng).is_nan());
+        assert_eq!(mp.payoff(0, 1, &mut rng), Ok(9.0));
+        assert_eq!(mp.payoff(1, 0, &mut rng), Ok(14.0));
+        assert_eq!(mp.payoff(0, 0, &mut rng), Ok(30.0));
+        assert_eq!(
+            mp.payoff(2, 0, &mut rng),
+            Err(PayoffError::UnknownType { index: 2, types: 2 })
+        );
+        assert_eq!(mp.types(), 2);
         assert!(!mp.is_deterministic());
     }
 }

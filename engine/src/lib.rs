@@ -23,6 +23,8 @@ pub mod registry;
 pub mod replicator;
 pub mod results;
 pub mod tournament;
+pub mod trajectory_sample;
+pub mod trust;
 
 pub use game::Game;
 pub use loader::{Instance, LoadError, StrategyEntry};

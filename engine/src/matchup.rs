@@ -19,6 +19,7 @@ use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
 
 use crate::game::Game;
 use crate::loader::{Instance, StrategyError};
+use crate::trust::{self, MatchTrust, TrustCounter, TrustCounts};
 
 /// How long a match lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -35,6 +36,8 @@ pub struct MatchSpec {
     pub length: MatchLength,
     pub noise: f64,
     pub game: Game,
+    /// Mutual cooperations in a row that count as trust (see [`crate::trust`]); at least 1.
+    pub trust_run: u32,
 }
 
 /// The longest match the engine plays (histories are indexed with `u32` counts).
@@ -47,6 +50,7 @@ impl MatchSpec {
             length: MatchLength::Fixed(turns),
             noise: 0.0,
             game: Game::STANDARD,
+            trust_run: trust::DEFAULT_TRUST_RUN,
         }
     }
 
@@ -66,6 +70,7 @@ impl MatchSpec {
             length,
             noise,
             game,
+            trust_run: trust::DEFAULT_TRUST_RUN,
         };
         spec.validate()?;
         Ok(spec)
@@ -94,6 +99,7 @@ impl MatchSpec {
                 self.noise
             ));
         }
+        trust::validate_run(self.trust_run)?;
         self.game.validate()
     }
 
@@ -137,6 +143,8 @@ pub struct MatchStats {
     /// `transitions[player][state][action]`: how often the player, after a turn in `state`
     /// (from its own side), played `action` (0 = C, 1 = D) on the next turn.
     pub transitions: [[[u32; 2]; 4]; 2],
+    /// Trust measured on the played moves (run length: the spec's `trust_run`).
+    pub trust: TrustCounts,
 }
 
 impl MatchStats {
@@ -211,6 +219,7 @@ impl MatchScratch {
         rngs: &mut [Rng; 2],
         noise: &mut Noise,
         n: usize,
+        trust_run: u32,
         stats: &mut MatchStats,
     ) -> Result<(), (usize, String)> {
         let [p1, p2] = players;
@@ -242,7 +251,7 @@ impl MatchScratch {
         }
         // The statistics are tallied after the match, in a loop without calls: cheaper than
         // keeping more state alive across the strategies' calls in the loop above.
-        tally(m1, m2, stats);
+        tally(m1, m2, trust_run, stats);
         Ok(())
     }
 
@@ -283,9 +292,23 @@ impl MatchScratch {
         };
         // Two copies of the loop: the noise-free one carries no flip checks at all.
         let played = if spec.noise > 0.0 {
-            self.turns::<true>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+            self.turns::<true>(
+                [p1, p2],
+                &mut rngs,
+                &mut noise,
+                n,
+                spec.trust_run,
+                &mut stats,
+            )
         } else {
-            self.turns::<false>([p1, p2], &mut rngs, &mut noise, n, &mut stats)
+            self.turns::<false>(
+                [p1, p2],
+                &mut rngs,
+                &mut noise,
+                n,
+                spec.trust_run,
+                &mut stats,
+            )
         };
         played.map_err(|(i, message)| fail(i, message))?;
         let [m1, m2] = &self.moves;
@@ -296,14 +319,16 @@ impl MatchScratch {
     }
 }
 
-/// Counts states and state-to-action transitions of a played match into `stats`.
-fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
+/// Counts states, state-to-action transitions and trust of a played match into `stats`.
+fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchStats) {
     // Row 4 absorbs the first turn, which has no previous state, so the loop has no branch.
     let mut transitions = [[[0u32; 2]; 5]; 2];
     let (mut prev1, mut prev2) = (4usize, 4usize);
+    let mut trust = TrustCounter::new(trust_run);
     for (&a, &b) in m1.iter().zip(m2) {
         let (s1, s2) = (state_index(a, b), state_index(b, a));
         stats.states[s1] += 1;
+        trust.push(s1);
         transitions[0][prev1][a as usize] += 1;
         transitions[1][prev2][b as usize] += 1;
         prev1 = s1;
@@ -312,6 +337,7 @@ fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
     for (player, rows) in transitions.iter().enumerate() {
         stats.transitions[player].copy_from_slice(&rows[..4]);
     }
+    stats.trust = trust.finish();
 }
 
 /// Noise by skip sampling: the number of turns until a player's next flip is drawn from the
@@ -371,6 +397,8 @@ pub struct MatchRecord {
     pub moves2: String,
     pub score1: f64,
     pub score2: f64,
+    /// Trust turn by turn (see [`crate::trust`]).
+    pub trust: MatchTrust,
 }
 
 /// Plays a single match between two fresh instances and records the moves.
@@ -409,6 +437,7 @@ pub fn play_recorded(
         moves2: text(m2),
         score1,
         score2,
+        trust: trust::match_trust(m1, m2, spec.trust_run),
     })
 }
 

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::game::Game;
 use crate::matchup::MatchStats;
+use crate::trust::TrustResults;
 
 /// The statistics of one player.
 #[derive(Clone, Debug, Serialize)]
@@ -72,6 +73,8 @@ pub struct ResultSet {
     pub state_distribution: Vec<Vec<[u64; 4]>>,
     /// Total turns played in the tournament (each match counted once).
     pub total_turns: u64,
+    /// Trust per ordered pair and per player (see [`crate::trust`]).
+    pub trust: TrustResults,
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -142,7 +145,13 @@ pub fn pairs(n: usize) -> Vec<(usize, usize)> {
 
 impl ResultSet {
     /// Builds the statistics from `stats[r][p]`, the match of pair `pairs(n)[p]` in repetition r.
-    pub fn from_matches(players: Vec<String>, game: &Game, stats: &[Vec<MatchStats>]) -> ResultSet {
+    /// `trust_run` is the run length of the trust measures (recorded with them).
+    pub fn from_matches(
+        players: Vec<String>,
+        game: &Game,
+        stats: &[Vec<MatchStats>],
+        trust_run: u32,
+    ) -> ResultSet {
         let n = players.len();
         let reps = stats.len();
         let pair_list = pairs(n);
@@ -294,6 +303,7 @@ impl ResultSet {
             })
             .collect();
 
+        let trust = TrustResults::from_matches(&players, game, stats, trust_run);
         ResultSet {
             ranked_names: ranking.iter().map(|&i| players[i].clone()).collect(),
             players,
@@ -310,6 +320,7 @@ impl ResultSet {
             match_lengths,
             state_distribution: states,
             total_turns,
+            trust,
         }
     }
 

@@ -254,7 +254,8 @@ pub fn run(
     }
 
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
-    let results = ResultSet::from_matches(labels, &spec.matches.game, &stats);
+    let results =
+        ResultSet::from_matches(labels, &spec.matches.game, &stats, spec.matches.trust_run);
     let mut replayed_pairs = vec![vec![false; n]; n];
     for (p, &(i, j)) in pair_list.iter().enumerate() {
         replayed_pairs[i][j] = !cached[p];

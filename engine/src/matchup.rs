@@ -328,7 +328,7 @@ fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchStats) {
     for (&a, &b) in m1.iter().zip(m2) {
         let (s1, s2) = (state_index(a, b), state_index(b, a));
         stats.states[s1] += 1;
-        trust.push(s1);
+        trust.push(s1, &stats.states);
         transitions[0][prev1][a as usize] += 1;
         transitions[1][prev2][b as usize] += 1;
         prev1 = s1;
@@ -337,7 +337,7 @@ fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchStats) {
     for (player, rows) in transitions.iter().enumerate() {
         stats.transitions[player].copy_from_slice(&rows[..4]);
     }
-    stats.trust = trust.finish();
+    stats.trust = trust.finish(&stats.states);
 }
 
 /// Noise by skip sampling: the number of turns until a player's next flip is drawn from the

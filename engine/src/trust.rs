@@ -78,8 +78,6 @@ pub struct TrustCounter {
     turn: u32,
     /// Length of the mutual-cooperation run ending at the last turn.
     run: u32,
-    /// Turns seen in each state.
-    states: [u32; 4],
     /// The unrecovered broken trust: its turn, who betrayed, and the state counts before it.
     pending: Option<(u32, [bool; 2], [u32; 4])>,
     counts: TrustCounts,
@@ -92,61 +90,69 @@ impl TrustCounter {
             k: k.max(1),
             turn: 0,
             run: 0,
-            states: [0; 4],
             pending: None,
             counts: TrustCounts::default(),
         }
     }
 
-    /// The next turn, as a state index from player 1's side (CC = 0, CD = 1, DC = 2, DD = 3).
+    /// The next turn, as a state index from player 1's side (CC = 0, CD = 1, DC = 2, DD = 3),
+    /// with the turns seen in each state so far, this one included (the match tally counts
+    /// them anyway; sharing them keeps this pass to a few register operations).
+    ///
+    /// Branch-free but for one rarely taken branch to the events (a run completed, trust
+    /// broken, the first defection), so random move patterns cost no mispredictions.
     #[inline]
-    pub fn push(&mut self, state: usize) {
+    pub fn push(&mut self, state: usize, states: &[u32; 4]) {
         self.turn += 1;
-        self.states[state & 3] += 1;
-        if state == CC {
-            self.run += 1;
-            if self.run == self.k {
-                self.trust_run_completed();
-            }
-        } else {
-            if self.run >= self.k {
-                self.trust_broken(state);
-            }
-            if self.run + 1 == self.turn {
-                // The first turn that is not a mutual cooperation.
-                self.counts.defected_first = [state & 2 != 0, state & 1 != 0];
-            }
-            self.run = 0;
+        let cc = state == CC;
+        let next_run = if cc { self.run + 1 } else { 0 };
+        let event = (cc & (next_run == self.k))
+            | (!cc & (self.run >= self.k))
+            | (!cc & (self.run + 1 == self.turn));
+        if event {
+            self.event(state, states);
         }
+        self.run = next_run;
     }
 
     #[cold]
-    fn trust_run_completed(&mut self) {
+    #[inline(never)]
+    fn event(&mut self, state: usize, states: &[u32; 4]) {
+        if state == CC {
+            self.trust_run_completed(states);
+            return;
+        }
+        if self.run >= self.k {
+            self.trust_broken(state, states);
+        }
+        if self.run + 1 == self.turn {
+            // The first turn that is not a mutual cooperation.
+            self.counts.defected_first = [state & 2 != 0, state & 1 != 0];
+        }
+    }
+
+    fn trust_run_completed(&mut self, states: &[u32; 4]) {
+        // `run` still holds the length before this turn: k - 1.
         let start = self.turn - self.k + 1;
         self.counts.built_at.get_or_insert(start);
         if let Some((betrayal, by, before)) = self.pending.take() {
             self.counts.recoveries += 1;
             self.counts.recovery_turns += u64::from(start - betrayal);
             // The aftermath ends before the run's k mutual cooperations.
-            let mut window = self.window(&before);
+            let mut window = window(states, &before);
             window[CC] -= self.k;
             self.add_aftermath(by, window);
         }
     }
 
-    #[cold]
-    fn trust_broken(&mut self, state: usize) {
+    fn trust_broken(&mut self, state: usize, states: &[u32; 4]) {
         let by = [state & 2 != 0, state & 1 != 0];
         self.counts.betrayals[0] += u32::from(by[0]);
         self.counts.betrayals[1] += u32::from(by[1]);
         self.counts.broken += 1;
-        let mut before = self.states;
+        let mut before = *states;
         before[state & 3] -= 1;
         self.pending = Some((self.turn, by, before));
-    }
-
-    fn window(&self, before: &[u32; 4]) -> [u32; 4] {
-        std::array::from_fn(|s| self.states[s] - before[s])
     }
 
     fn add_aftermath(&mut self, by: [bool; 2], window: [u32; 4]) {
@@ -159,25 +165,33 @@ impl TrustCounter {
         }
     }
 
-    /// The counts of the turns pushed so far, closing an unrecovered broken trust.
-    pub fn finish(mut self) -> TrustCounts {
+    /// The counts of the turns pushed so far, closing an unrecovered broken trust; `states`
+    /// are the turns in each state of the whole match.
+    pub fn finish(mut self, states: &[u32; 4]) -> TrustCounts {
         if let Some((_, by, before)) = self.pending.take() {
             self.counts.never_recovered += 1;
-            let window = self.window(&before);
-            self.add_aftermath(by, window);
+            self.add_aftermath(by, window(states, &before));
         }
         self.counts.turns = self.turn;
         self.counts
     }
 }
 
+/// Turns in each state between two counts.
+fn window(now: &[u32; 4], before: &[u32; 4]) -> [u32; 4] {
+    std::array::from_fn(|s| now[s] - before[s])
+}
+
 /// Trust in one match from its played moves, in one pass.
 pub fn count(moves1: &[Move], moves2: &[Move], k: u32) -> TrustCounts {
     let mut counter = TrustCounter::new(k);
+    let mut states = [0u32; 4];
     for (&a, &b) in moves1.iter().zip(moves2) {
-        counter.push(crate::matchup::state_index(a, b));
+        let s = crate::matchup::state_index(a, b);
+        states[s] += 1;
+        counter.push(s, &states);
     }
-    counter.finish()
+    counter.finish(&states)
 }
 
 /// One broken trust that was rebuilt.

@@ -842,14 +842,14 @@ mod tests {
             }
             for u in t..next.unwrap_or(n) {
                 let s = crate::matchup::state_index(m1[u], m2[u]);
-                for p in 0..2 {
-                    if by[p] {
+                for (p, &betrayed) in by.iter().enumerate() {
+                    if betrayed {
                         out.aftermath[p][s] += 1;
                     }
                 }
             }
-            for p in 0..2 {
-                out.betrayals[p] += u32::from(by[p]);
+            for (p, &betrayed) in by.iter().enumerate() {
+                out.betrayals[p] += u32::from(betrayed);
             }
         }
         out
@@ -924,9 +924,9 @@ mod tests {
         x.merge(&y);
         assert_eq!(one, x);
         assert_eq!((one.matches, one.turns, one.built), (2, 22, 2));
-        // Player 1 of `a` betrayed once (turn 6); from player 2's side of `b`, its own
-        // betrayal is player 2's (turn 1 is no betrayal: nothing before it).
-        assert_eq!((one.betrayals, one.betrayed), (1 + 0, 1 + 1));
+        // Own side: player 1 of `a` (betrayed on turn 6; betrayed by player 2 on turn 12) and
+        // player 2 of `b` (never betrays; player 1 betrays it on turn 10).
+        assert_eq!((one.betrayals, one.betrayed), (1, 2));
     }
 
     #[test]

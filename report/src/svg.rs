@@ -100,6 +100,8 @@ impl Svg {
         );
     }
 
+    // Two end points are four numbers; grouping them in tuples would only add noise.
+    #[allow(clippy::too_many_arguments)]
     pub fn line(
         &mut self,
         x1: f64,

@@ -145,7 +145,7 @@ pub fn chart(id: &str, m: &Timeline, t: &TimelineTexts<'_>) -> String {
         for i in (first..=last).step_by(10) {
             let x = left + cell * (i - first) as f64;
             svg.line(x, y0 + 44.0, x, y0 + 48.0, INK, 1.0, "");
-            if (i - first) % 20 == 0 || i == last {
+            if (i - first).is_multiple_of(20) || i == last {
                 svg.text(
                     x,
                     y0 + 60.0,

@@ -312,17 +312,22 @@ pub fn dynamics(d: &Dynamics, lang: Lang) -> Vec<String> {
         }
         DynamicsKind::Fixation { population, rows } => {
             for r in rows {
+                let mut chars = r.process.chars();
+                let process: String = chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default();
                 let favoured = r.rho_a > r.neutral;
                 out.push(match lang {
                     Lang::En => format!(
                         "{} process (intensity {}): one {} among {} {} takes over with probability {}, {} than the neutral 1/N = {}: selection {} it. One {} among {} takes over with probability {}.",
-                        r.process, num(lang, r.intensity, 3), names[0], population - 1, names[1], sci(r.rho_a),
+                        process, num(lang, r.intensity, 3), names[0], population - 1, names[1], sci(r.rho_a),
                         if favoured { "more" } else { "less" }, num(lang, r.neutral, 3),
                         if favoured { "favours" } else { "opposes" }, names[1], names[0], sci(r.rho_b)
                     ),
                     Lang::Nl => format!(
                         "Proces {} (intensiteit {}): één {} tussen {} keer {} neemt de populatie over met kans {}, {} dan de neutrale 1/N = {}: selectie {} haar. Eén {} tussen {} neemt over met kans {}.",
-                        r.process, num(lang, r.intensity, 3), names[0], population - 1, names[1], sci(r.rho_a).replace('.', ","),
+                        process, num(lang, r.intensity, 3), names[0], population - 1, names[1], sci(r.rho_a).replace('.', ","),
                         if favoured { "groter" } else { "kleiner" }, num(lang, r.neutral, 3),
                         if favoured { "bevoordeelt" } else { "benadeelt" }, names[1], names[0], sci(r.rho_b).replace('.', ",")
                     ),

@@ -41,7 +41,7 @@ pub fn chart(
         w: grid_w,
         h: grid_w,
     };
-    let height = f.bottom() + 44.0;
+    let height = f.bottom() + 62.0;
     let mut svg = Svg::new(id, 760.0, height.max(260.0), t.title, t.desc);
     title(&mut svg, t.title);
     let finite = values
@@ -162,9 +162,9 @@ pub fn chart(
         r##"fill="#222222""##,
     );
     svg.text(
-        12.0,
-        f.bottom() + 20.0,
-        Anchor::Start,
+        f.x + f.w / 2.0,
+        f.bottom() + 40.0,
+        Anchor::Middle,
         LABEL_SIZE,
         t.rows,
         r##"fill="#222222" font-style="italic""##,

@@ -40,6 +40,8 @@ pub enum Command {
     Replicator(ReplicatorArgs),
     /// Small-mutation-limit stationary distribution over n strategies.
     Stationary(StationaryArgs),
+    /// Turn a run's output directory into one self-contained report.html.
+    Report(crate::report_cmd::ReportArgs),
 }
 
 /// Where the payoffs come from: a matrix, or matches between named strategies.
@@ -207,6 +209,16 @@ pub struct RunArgs {
     /// Exit with status 3 if any strategy is disqualified (isolated plugins).
     #[arg(long)]
     pub strict: bool,
+    /// Mutual cooperations in a row that count as trust, overriding the file's `trust_run`
+    /// [default: 5].
+    #[arg(long, value_name = "K")]
+    pub trust_run: Option<u32>,
+    /// Also write report.html (charts and a plain-language summary) to the output directory.
+    #[arg(long)]
+    pub report: bool,
+    /// Language of the report's text: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", requires = "report")]
+    pub lang: String,
     #[command(flatten)]
     pub plugins: PluginArgs,
 }
@@ -235,6 +247,9 @@ pub struct MatchArgs {
     /// Seed of the match's random streams.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
+    /// Mutual cooperations in a row that count as trust.
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub trust_run: u32,
     /// The game: "R,S,T,P" (e.g. "3,0,5,1") or a preset name (see `vertrouwen games`).
     #[arg(
         long,

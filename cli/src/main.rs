@@ -3,6 +3,7 @@
 //! and a non-zero exit code.
 
 mod args;
+mod report_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
         Command::Fixation(a) => fixation(a),
         Command::Replicator(a) => replicator_cmd(a),
         Command::Stationary(a) => stationary(a),
+        Command::Report(a) => report_cmd::report(a).map_err(Failure),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,6 +185,7 @@ fn run(a: RunArgs) -> Outcome {
     let overrides = Overrides {
         seed: a.seed,
         plugins: a.plugins.plugins.clone(),
+        trust_run: a.trust_run,
     };
     let config::Study::Tournament(cfg) = &study.study else {
         return run_dynamics(&a, &study, &mut registry, &overrides);
@@ -210,6 +213,7 @@ fn run(a: RunArgs) -> Outcome {
     let document = json!({
         "engine": concat!("vertrouwen ", env!("CARGO_PKG_VERSION")),
         "study": cfg.name,
+        "description": cfg.description,
         "file": a.file.display().to_string(),
         "players": spec.players.iter().map(|p| json!({
             "label": p.label,
@@ -243,11 +247,18 @@ fn run(a: RunArgs) -> Outcome {
     for d in &outcome.disqualified {
         eprintln!("disqualified: {d}");
     }
+    let trust = &outcome.results.trust;
+    let trust_path = out.join("trust.csv");
+    write_atomic(&trust_path, trust.csv(&outcome.results.ranking).as_bytes())
+        .map_err(|e| Failure(format!("{}: {e}", trust_path.display())))?;
+    report_cmd::write_timeline(&out, &spec, &outcome.results)?;
 
     if let Some(name) = &cfg.name {
         outln!("{name}");
     }
     out!("{}", outcome.results.ranking_table());
+    outln!();
+    out!("{}", trust.table(&outcome.results.ranking));
     eprintln!(
         "{} players, {} repetitions: {} matches and {} turns played in {:.2} s ({:.1} million turns/s). Wrote {} and {}.",
         spec.players.len(),
@@ -259,6 +270,9 @@ fn run(a: RunArgs) -> Outcome {
         summary_path.display(),
         json_path.display()
     );
+    if a.report {
+        report_cmd::after_run(&out, &a.lang)?;
+    }
     if a.strict && !outcome.disqualified.is_empty() {
         return Err(Failure(format!(
             "{} strateg{} disqualified (--strict)",
@@ -309,7 +323,10 @@ fn play_match(a: MatchArgs) -> Outcome {
         (None, None) => Some(200),
         (t, _) => t,
     };
-    let spec = MatchSpec::new(turns, a.prob_end, a.noise, game)?;
+    let mut spec = MatchSpec::new(turns, a.prob_end, a.noise, game)?;
+    spec.trust_run = a.trust_run;
+    spec.validate()
+        .map_err(|m| Failure(format!("--trust-run: {m}")))?;
     let p1 = registry.resolve(&a.player1)?;
     let p2 = registry.resolve(&a.player2)?;
     let rec = play_recorded(
@@ -323,6 +340,7 @@ fn play_match(a: MatchArgs) -> Outcome {
         outln!("{} vs {}, {} turns", rec.player1, rec.player2, rec.turns);
         outln!("{:>12}: {}", "player 1", rec.moves1);
         outln!("{:>12}: {}", "player 2", rec.moves2);
+        outln!("{:>12}: {}", "trust", report_cmd::trust_marks(&rec));
         outln!("{:>12}: {} - {}", "score", rec.score1, rec.score2);
     }
     Ok(())
@@ -446,6 +464,9 @@ fn run_dynamics(
         elapsed,
         written.join(", ")
     );
+    if a.report {
+        report_cmd::after_run(&out, &a.lang)?;
+    }
     Ok(())
 }
 

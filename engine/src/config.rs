@@ -345,6 +345,9 @@ pub struct TournamentConfig {
     /// Limits of isolated plugins; defaults as `crate::sandbox::Limits`.
     #[serde(default)]
     pub limits: crate::sandbox::Limits,
+    /// Mutual cooperations in a row that count as trust (default 5; see `crate::trust`).
+    #[serde(default)]
+    pub trust_run: Option<u32>,
 }
 
 /// A parsed file with its source text, for locating later errors.
@@ -406,6 +409,8 @@ pub struct Overrides {
     pub seed: Option<u64>,
     /// Extra plugins (paths as given, relative to the working directory).
     pub plugins: Vec<PathBuf>,
+    /// Trust run length, overriding the file's `trust_run`.
+    pub trust_run: Option<u32>,
 }
 
 impl LoadedStudy {
@@ -435,9 +440,13 @@ impl LoadedStudy {
         };
         self.load_plugins(registry, &cfg.plugins, overrides)?;
         let players = self.resolve_players(registry, &cfg.players)?;
-        let matches = self.match_spec(&cfg.game, cfg.turns, cfg.prob_end, cfg.noise)?;
+        let mut matches = self.match_spec(&cfg.game, cfg.turns, cfg.prob_end, cfg.noise)?;
         if cfg.repetitions == 0 {
             return Err(self.error_at("repetitions", "`repetitions` must be at least 1"));
+        }
+        if let Some(k) = overrides.trust_run.or(cfg.trust_run) {
+            crate::trust::validate_run(k).map_err(|m| self.error_at("trust_run", m))?;
+            matches.trust_run = k;
         }
         Ok(TournamentSpec {
             players,

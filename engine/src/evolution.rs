@@ -41,6 +41,7 @@ use crate::replicator::{self, Tolerances};
 use crate::tournament::{
     self, MatchWorker, PlayerSpec, RunOptions, TournamentError, TournamentSpec,
 };
+use crate::trajectory_sample;
 
 /// How a match becomes a payoff (module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -553,13 +554,21 @@ pub fn run_study(
                 };
                 let payoff = MatchPayoff::new(ms.players.clone(), ms.matches, ms.kind)?;
                 run_in_pool(threads, || {
-                    population::simulate(&payoff, config, *seed, *runs)
+                    population::simulate(&payoff, config, *seed, *runs).and_then(|summary| {
+                        trajectory_sample::sample(&payoff, config, *seed, *runs)
+                            .map(|t| (summary, t))
+                    })
                 })??
             } else {
                 run_in_pool(threads, || {
-                    population::simulate(&matrix, config, *seed, *runs)
+                    population::simulate(&matrix, config, *seed, *runs).and_then(|summary| {
+                        trajectory_sample::sample(&matrix, config, *seed, *runs)
+                            .map(|t| (summary, t))
+                    })
                 })??
             };
+            let (summary, trajectories) = summary;
+            tables.push(("trajectories.csv".into(), trajectories.csv(&labels)));
             let mut csv_text =
                 String::from("strategy,fixations,frequency,standard_error,mean_fixation_steps\n");
             for (t, label) in labels.iter().enumerate() {

@@ -26,6 +26,8 @@ pub mod replicator;
 pub mod results;
 pub mod sandbox;
 pub mod tournament;
+pub mod trajectory_sample;
+pub mod trust;
 
 pub use game::Game;
 pub use loader::{Instance, LoadError, StrategyEntry};

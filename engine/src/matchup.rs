@@ -20,6 +20,7 @@ use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
 use crate::fault::Fault;
 use crate::game::Game;
 use crate::loader::{Instance, StrategyError};
+use crate::trust::{self, MatchTrust, TrustCounter, TrustCounts};
 
 /// How long a match lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -36,6 +37,8 @@ pub struct MatchSpec {
     pub length: MatchLength,
     pub noise: f64,
     pub game: Game,
+    /// Mutual cooperations in a row that count as trust (see [`crate::trust`]); at least 1.
+    pub trust_run: u32,
 }
 
 /// The longest match the engine plays (histories are indexed with `u32` counts).
@@ -48,6 +51,7 @@ impl MatchSpec {
             length: MatchLength::Fixed(turns),
             noise: 0.0,
             game: Game::STANDARD,
+            trust_run: trust::DEFAULT_TRUST_RUN,
         }
     }
 
@@ -67,6 +71,7 @@ impl MatchSpec {
             length,
             noise,
             game,
+            trust_run: trust::DEFAULT_TRUST_RUN,
         };
         spec.validate()?;
         Ok(spec)
@@ -95,6 +100,7 @@ impl MatchSpec {
                 self.noise
             ));
         }
+        trust::validate_run(self.trust_run)?;
         self.game.validate()
     }
 
@@ -138,6 +144,8 @@ pub struct MatchStats {
     /// `transitions[player][state][action]`: how often the player, after a turn in `state`
     /// (from its own side), played `action` (0 = C, 1 = D) on the next turn.
     pub transitions: [[[u32; 2]; 4]; 2],
+    /// Trust measured on the played moves (run length: the spec's `trust_run`).
+    pub trust: TrustCounts,
 }
 
 impl MatchStats {
@@ -256,7 +264,6 @@ impl MatchScratch {
         rngs: &mut [Rng; 2],
         noise: &mut Noise,
         n: usize,
-        stats: &mut MatchStats,
         observer: &O,
     ) -> Result<(), (usize, usize, Fault)> {
         let [p1, p2] = players;
@@ -303,9 +310,6 @@ impl MatchScratch {
             d1 += a as usize;
             d2 += b as usize;
         }
-        // The statistics are tallied after the match, in a loop without calls: cheaper than
-        // keeping more state alive across the strategies' calls in the loop above.
-        tally(m1, m2, stats);
         Ok(())
     }
 
@@ -362,12 +366,15 @@ impl MatchScratch {
         };
         // Two copies of the loop: the noise-free one carries no flip checks at all.
         let played = if spec.noise > 0.0 {
-            self.turns::<true, O>([p1, p2], &mut rngs, &mut noise, n, &mut stats, observer)
+            self.turns::<true, O>([p1, p2], &mut rngs, &mut noise, n, observer)
         } else {
-            self.turns::<false, O>([p1, p2], &mut rngs, &mut noise, n, &mut stats, observer)
+            self.turns::<false, O>([p1, p2], &mut rngs, &mut noise, n, observer)
         };
         played.map_err(|(i, t, fault)| fail(i, Some(t as u64 + 1), fault))?;
         let [m1, m2] = &self.record;
+        // The statistics are tallied after the match, in a loop without calls: cheaper than
+        // keeping more state alive across the strategies' calls in the turn loop.
+        tally(&m1[..n], &m2[..n], spec.trust_run, &mut stats);
         if n > 0 {
             stats.first = [m1[0] as u8, m2[0] as u8];
         }
@@ -463,39 +470,34 @@ impl MatchScratch {
             d_own += played as usize;
             d_opp += theirs as usize;
         }
-        let mut stats = MatchStats {
-            turns: turns as u32,
-            ..MatchStats::default()
-        };
-        tally(claimed[0], claimed[1], &mut stats);
-        if n > 0 {
-            stats.first = [claimed[0][0] as u8, claimed[1][0] as u8];
-        }
-        Ok(stats)
+        Ok(stats_of(claimed[0], claimed[1], spec.trust_run))
     }
 }
 
-/// The statistics of a complete record (both players' played moves).
-pub fn stats_of(m1: &[Move], m2: &[Move]) -> MatchStats {
+/// The statistics of a complete record (both players' played moves), with trust measured on
+/// runs of `trust_run` mutual cooperations.
+pub fn stats_of(m1: &[Move], m2: &[Move], trust_run: u32) -> MatchStats {
     let mut stats = MatchStats {
         turns: m1.len() as u32,
         ..MatchStats::default()
     };
-    tally(m1, m2, &mut stats);
+    tally(m1, m2, trust_run, &mut stats);
     if let (Some(&a), Some(&b)) = (m1.first(), m2.first()) {
         stats.first = [a as u8, b as u8];
     }
     stats
 }
 
-/// Counts states and state-to-action transitions of a played match into `stats`.
-pub(crate) fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
+/// Counts states, state-to-action transitions and trust of a played match into `stats`.
+pub(crate) fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchStats) {
     // Row 4 absorbs the first turn, which has no previous state, so the loop has no branch.
     let mut transitions = [[[0u32; 2]; 5]; 2];
     let (mut prev1, mut prev2) = (4usize, 4usize);
+    let mut trust = TrustCounter::new(trust_run);
     for (&a, &b) in m1.iter().zip(m2) {
         let (s1, s2) = (state_index(a, b), state_index(b, a));
         stats.states[s1] += 1;
+        trust.push(s1, &stats.states);
         transitions[0][prev1][a as usize] += 1;
         transitions[1][prev2][b as usize] += 1;
         prev1 = s1;
@@ -504,6 +506,7 @@ pub(crate) fn tally(m1: &[Move], m2: &[Move], stats: &mut MatchStats) {
     for (player, rows) in transitions.iter().enumerate() {
         stats.transitions[player].copy_from_slice(&rows[..4]);
     }
+    stats.trust = trust.finish(&stats.states);
 }
 
 /// Noise by skip sampling: the number of turns until a player's next flip is drawn from the
@@ -563,6 +566,8 @@ pub struct MatchRecord {
     pub moves2: String,
     pub score1: f64,
     pub score2: f64,
+    /// Trust turn by turn (see [`crate::trust`]).
+    pub trust: MatchTrust,
 }
 
 /// Plays a single match between two fresh instances and records the moves.
@@ -604,6 +609,7 @@ pub fn play_recorded(
         moves2: text(m2),
         score1,
         score2,
+        trust: trust::match_trust(m1, m2, spec.trust_run),
     })
 }
 

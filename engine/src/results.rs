@@ -29,6 +29,15 @@ use serde::Serialize;
 
 use crate::exact_sum::ExactSum;
 use crate::tournament::tally::{pairs, TournamentTally};
+use crate::trust::{TrustResults, TrustTally};
+
+/// Matches whose length was between `from` and `to` turns (inclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LengthBin {
+    pub from: u32,
+    pub to: u32,
+    pub matches: u64,
+}
 
 /// The statistics of one player.
 #[derive(Clone, Debug, Serialize)]
@@ -74,6 +83,10 @@ pub struct ResultSet {
     pub cooperation: Vec<Vec<u64>>,
     /// `mean_match_lengths[i][j]`: the mean number of turns of the matches of i against j.
     pub mean_match_lengths: Vec<Vec<f64>>,
+    /// `pair_turns[i][j]`: the turns of all matches of i against j (over repetitions).
+    pub pair_turns: Vec<Vec<u64>>,
+    /// How many matches (every pair, every repetition) lasted how long.
+    pub match_length_histogram: Vec<LengthBin>,
     /// The shortest and the longest of those matches.
     pub min_match_lengths: Vec<Vec<u32>>,
     pub max_match_lengths: Vec<Vec<u32>>,
@@ -81,6 +94,8 @@ pub struct ResultSet {
     pub state_distribution: Vec<Vec<[u64; 4]>>,
     /// Total turns played in the tournament (each match counted once).
     pub total_turns: u64,
+    /// Trust per ordered pair and per player (see [`crate::trust`]).
+    pub trust: TrustResults,
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -167,8 +182,10 @@ impl ResultSet {
         let mut states = vec![vec![[0u64; 4]; n]; n];
         let mut trans = vec![vec![[[0u64; 2]; 4]; n]; n];
         let mut mean_match_lengths = vec![vec![0.0; n]; n];
+        let mut pair_turns = vec![vec![0u64; n]; n];
         let mut min_match_lengths = vec![vec![0u32; n]; n];
         let mut max_match_lengths = vec![vec![0u32; n]; n];
+        let mut trust_pairs = vec![vec![TrustTally::default(); n]; n];
         let mut turns_against = vec![0u64; n];
         let mut coop_against = vec![0u64; n];
         let mut opened = vec![0u64; n];
@@ -182,8 +199,13 @@ impl ResultSet {
             } else {
                 p.turns as f64 / p.matches as f64
             };
+            trust_pairs[i][j] = p.trust[0];
+            if i != j {
+                trust_pairs[j][i] = p.trust[1];
+            }
             for (a, b) in [(i, j), (j, i)] {
                 mean_match_lengths[a][b] = mean_length;
+                pair_turns[a][b] = p.turns;
                 min_match_lengths[a][b] = p.min_turns;
                 max_match_lengths[a][b] = p.max_turns;
             }
@@ -265,6 +287,8 @@ impl ResultSet {
             })
             .collect();
 
+        let trust =
+            TrustResults::from_pairs(&players, tally.game(), trust_pairs, tally.trust_run());
         ResultSet {
             ranked_names: ranking.iter().map(|&i| players[i].clone()).collect(),
             players,
@@ -279,10 +303,13 @@ impl ResultSet {
             total_payoff_matrix,
             cooperation,
             mean_match_lengths,
+            pair_turns,
+            match_length_histogram: Vec::new(),
             min_match_lengths,
             max_match_lengths,
             state_distribution: states,
             total_turns,
+            trust,
         }
     }
 

@@ -216,18 +216,36 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
 
     /// One run with seed `Rng::for_stream(seed, run)`.
     pub fn run(&self, seed: u64, run: u64) -> Result<RunOutcome, SimulationError> {
-        self.run_with(seed, run, &mut Workspace::default())
+        self.run_with(seed, run, self.max_steps, &mut Workspace::default())
+    }
+
+    /// Run `run` of `seed` stopped after at most `max_steps` steps: the same states as the
+    /// whole run up to there (a run's random draws do not depend on its step limit), for
+    /// sampling trajectories.
+    pub fn run_until(
+        &self,
+        seed: u64,
+        run: u64,
+        max_steps: u64,
+    ) -> Result<RunOutcome, SimulationError> {
+        self.run_with(
+            seed,
+            run,
+            max_steps.min(self.max_steps),
+            &mut Workspace::default(),
+        )
     }
 
     fn run_with(
         &self,
         seed: u64,
         run: u64,
+        max_steps: u64,
         work: &mut Workspace,
     ) -> Result<RunOutcome, SimulationError> {
         let mut rng = Rng::for_stream(seed, run);
         let rng = &mut rng;
-        let (chain, initial, max_steps) = (&self.chain, &self.initial[..], self.max_steps);
+        let (chain, initial) = (&self.chain, &self.initial[..]);
         let result = match (&self.engine, &self.table) {
             (Engine::Skipping(two), _) => Ok(two.run(chain.n, initial[0], max_steps, rng)),
             (Engine::Counts(states), Some(table)) => well_mixed::run_tabulated(
@@ -304,7 +322,7 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
                     if acc.error.as_ref().is_some_and(|(i, _)| *i < r) {
                         return (acc, work); // an earlier run already failed
                     }
-                    match self.run_with(seed, r, &mut work) {
+                    match self.run_with(seed, r, self.max_steps, &mut work) {
                         Ok(out) => acc.record(&out),
                         Err(e) => acc.error = Some((r, e)),
                     }

@@ -67,6 +67,8 @@ impl WireSpec {
             },
             noise: self.noise,
             game: Game { r, s, t, p },
+            // Trust is measured by the engine on the record, never by the worker.
+            trust_run: crate::trust::DEFAULT_TRUST_RUN,
         };
         spec.validate()?;
         Ok(spec)

@@ -344,7 +344,7 @@ pub(super) fn run(
         }
     }
     let threads = thread_count(options, schedule.len());
-    let local_tally = TournamentTally::new(n, reps, spec.matches.game);
+    let local_tally = TournamentTally::new(n, reps, spec.matches.game, spec.matches.trust_run);
     let homes = &run.homes;
     let local_turns = play_routes(run, routes, threads, || {
         play_local(spec, &schedule, &local_tally, threads, |job| {
@@ -381,8 +381,11 @@ pub(super) fn run(
         .iter()
         .map(|&k| spec.players[k].label.clone())
         .collect();
+    let mut results = ResultSet::from_tally(labels, &tally);
+    results.match_length_histogram =
+        super::schedule::length_histogram(&spec.matches, spec.seed, n, reps, &kept);
     Ok(TournamentOutcome {
-        results: ResultSet::from_tally(labels, &tally),
+        results,
         matches_played: (local_played + run.played.load(Ordering::Relaxed)) as usize,
         turns_played: local_turns + run.turns.load(Ordering::Relaxed),
         replayed_pairs: replayed_pairs(&schedule, n, &kept),
@@ -447,6 +450,7 @@ pub(crate) fn play_single(
         moves2: text(&m2),
         score1,
         score2,
+        trust: crate::trust::match_trust(&m1, &m2, spec.matches.trust_run),
     })
 }
 
@@ -799,7 +803,7 @@ fn handle_outcome(
                 .filter(|&(p, _)| !run.isolated(p))
                 .collect();
             let stats = match locals.first() {
-                None => stats_of(m1, m2),
+                None => stats_of(m1, m2, spec.matches.trust_run),
                 Some(&(player, side)) => {
                     match local.replay(&spec.players, player, side, &spec.matches, seed, [m1, m2]) {
                         Ok(stats) => stats,
@@ -1085,7 +1089,7 @@ fn relay_group(
                 lane.record[1].push(b);
                 if lane.record[0].len() as u64 == lane.turns {
                     lane.state = LaneState::Done;
-                    let stats = stats_of(&lane.record[0], &lane.record[1]);
+                    let stats = stats_of(&lane.record[0], &lane.record[1], spec.matches.trust_run);
                     run.record(&lane.job, stats, [&lane.record[0], &lane.record[1]]);
                 }
             }

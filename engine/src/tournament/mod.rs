@@ -189,12 +189,21 @@ pub fn run(
         cached_pairs(spec, &stochastic),
         spec.repetitions as usize,
     );
-    let tally = TournamentTally::new(n, spec.repetitions as usize, spec.matches.game);
+    let tally = TournamentTally::new(
+        n,
+        spec.repetitions as usize,
+        spec.matches.game,
+        spec.matches.trust_run,
+    );
     let threads = thread_count(options, schedule.len());
     let turns = play_local(spec, &schedule, &tally, threads, |_| true)?;
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
+    let mut results = ResultSet::from_tally(labels, &tally);
+    let all: Vec<usize> = (0..n).collect();
+    results.match_length_histogram =
+        schedule::length_histogram(&spec.matches, spec.seed, n, spec.repetitions as usize, &all);
     Ok(TournamentOutcome {
-        results: ResultSet::from_tally(labels, &tally),
+        results,
         matches_played: schedule.len(),
         turns_played: turns,
         replayed_pairs: replayed_pairs(&schedule, n, &(0..n).collect::<Vec<_>>()),

@@ -13,10 +13,15 @@
 //! chunks shrink as the work runs out (guided self-scheduling), so a thread that drew long
 //! matches does not leave the others idle at the end.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::tally::Repetitions;
+use vertrouwen_plugins_api::derive_seed;
+
+use super::tally::{pairs, Repetitions};
+use crate::matchup::{MatchLength, MatchSpec};
+use crate::results::LengthBin;
 
 /// The matches of one tournament.
 #[derive(Debug)]
@@ -84,6 +89,67 @@ impl Schedule {
     pub(crate) fn is_cached(&self, pair: usize) -> bool {
         self.cached[pair]
     }
+}
+
+/// How many matches among the players `kept` lasted how long, over every repetition: the
+/// lengths follow from the seeds alone, so nothing is kept while playing. Exact counts per
+/// length when there are at most `MAX_BINS` different lengths, else `MAX_BINS` equal bins.
+pub(crate) fn length_histogram(
+    matches: &MatchSpec,
+    seed: u64,
+    players: usize,
+    repetitions: usize,
+    kept: &[usize],
+) -> Vec<LengthBin> {
+    const MAX_BINS: usize = 100;
+    let kept_pairs = kept.len() * (kept.len() + 1) / 2;
+    if let MatchLength::Fixed(t) = matches.length {
+        let t = t as u32;
+        return vec![LengthBin {
+            from: t,
+            to: t,
+            matches: (kept_pairs * repetitions) as u64,
+        }];
+    }
+    let pair_list = pairs(players);
+    let mut counts: BTreeMap<u32, u64> = BTreeMap::new();
+    for r in 0..repetitions {
+        for (p, &(i, j)) in pair_list.iter().enumerate() {
+            if kept.binary_search(&i).is_err() || kept.binary_search(&j).is_err() {
+                continue;
+            }
+            let index = (r * pair_list.len() + p) as u64;
+            let turns = matches.turns_for(derive_seed(seed, index)) as u32;
+            *counts.entry(turns).or_default() += 1;
+        }
+    }
+    if counts.len() <= MAX_BINS {
+        return counts
+            .into_iter()
+            .map(|(t, matches)| LengthBin {
+                from: t,
+                to: t,
+                matches,
+            })
+            .collect();
+    }
+    let (lo, hi) = (
+        *counts.keys().next().unwrap_or(&0),
+        *counts.keys().next_back().unwrap_or(&0),
+    );
+    let width = (u64::from(hi - lo) + 1).div_ceil(MAX_BINS as u64) as u32;
+    let mut bins: Vec<LengthBin> = (0..MAX_BINS as u32)
+        .map(|k| LengthBin {
+            from: lo + k * width,
+            to: lo.saturating_add((k + 1) * width - 1),
+            matches: 0,
+        })
+        .collect();
+    for (t, n) in counts {
+        bins[((t - lo) / width) as usize].matches += n;
+    }
+    bins.retain(|b| b.from <= hi);
+    bins
 }
 
 /// Hands out chunks of job numbers `0..len` to threads.

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::exact_sum::ExactSum;
 use crate::game::Game;
 use crate::matchup::MatchStats;
+use crate::trust::TrustTally;
 
 /// The sums of all recorded matches of one pair `(i, j)`, `i <= j`; index 0 is player `i`
 /// (player 1 of the match), index 1 is player `j`.
@@ -47,6 +48,8 @@ pub struct PairTally {
     pub turns: u64,
     pub min_turns: u32,
     pub max_turns: u32,
+    /// Trust, seen from each side (self-play: side 0 only).
+    pub trust: [TrustTally; 2],
 }
 
 /// One player's sums in one repetition, against everybody else (self-play excluded).
@@ -66,6 +69,7 @@ pub struct TournamentTally {
     players: usize,
     repetitions: usize,
     game: Game,
+    trust_run: u32,
     pairs: Vec<Mutex<PairTally>>,
     cells: Vec<Mutex<RepCell>>,
 }
@@ -97,13 +101,15 @@ pub fn pairs(n: usize) -> Vec<(usize, usize)> {
 }
 
 impl TournamentTally {
-    /// An empty tally for `players` players and `repetitions` repetitions.
-    pub fn new(players: usize, repetitions: usize, game: Game) -> Self {
+    /// An empty tally for `players` players and `repetitions` repetitions, whose matches'
+    /// trust was measured with run length `trust_run`.
+    pub fn new(players: usize, repetitions: usize, game: Game, trust_run: u32) -> Self {
         let pair_count = players * (players + 1) / 2;
         TournamentTally {
             players,
             repetitions,
             game,
+            trust_run,
             pairs: (0..pair_count).map(|_| Mutex::default()).collect(),
             cells: (0..players * repetitions)
                 .map(|_| Mutex::default())
@@ -121,6 +127,11 @@ impl TournamentTally {
 
     pub fn game(&self) -> &Game {
         &self.game
+    }
+
+    /// The run length of the trust measures.
+    pub fn trust_run(&self) -> u32 {
+        self.trust_run
     }
 
     /// Records the match of pair `(i, j)` (player `i` first, `i <= j`).
@@ -167,6 +178,10 @@ impl TournamentTally {
                     p.per_turn_squares[side].add_product(v * v, w);
                     p.totals[side].add_product(s, w);
                 }
+            }
+            p.trust[0].add_times(&st.trust, 0, weight);
+            if i != j {
+                p.trust[1].add_times(&st.trust, 1, weight);
             }
             p.turns += weight * u64::from(st.turns);
             p.min_turns = if first {
@@ -217,7 +232,7 @@ impl TournamentTally {
     /// players renumbered `0..kept.len()` in order.
     pub fn extract(&self, kept: &[usize]) -> TournamentTally {
         debug_assert!(kept.windows(2).all(|w| w[0] < w[1]));
-        let out = TournamentTally::new(kept.len(), self.repetitions, self.game);
+        let out = TournamentTally::new(kept.len(), self.repetitions, self.game, self.trust_run);
         for (a, &i) in kept.iter().enumerate() {
             for (b, &j) in kept.iter().enumerate().skip(a) {
                 *lock(&out.pairs[pair_index(kept.len(), a, b)]) = self.pair(i, j);
@@ -257,6 +272,7 @@ impl PairTally {
                 }
             }
             self.opened_c[side] += o.opened_c[side];
+            self.trust[side].merge(&o.trust[side]);
             self.per_turn[side].merge(&o.per_turn[side]);
             self.per_turn_squares[side].merge(&o.per_turn_squares[side]);
             self.totals[side].merge(&o.totals[side]);
@@ -329,12 +345,12 @@ mod tests {
             (0, 2, Repetitions::All, stats(9, [2, 3, 3, 1], [0, 0])),
         ];
         let game = Game::STANDARD;
-        let forward = TournamentTally::new(3, 2, game);
+        let forward = TournamentTally::new(3, 2, game, 5);
         for (i, j, r, st) in &matches {
             forward.record(*i, *j, *r, st);
         }
-        let mut left = TournamentTally::new(3, 2, game);
-        let right = TournamentTally::new(3, 2, game);
+        let mut left = TournamentTally::new(3, 2, game, 5);
+        let right = TournamentTally::new(3, 2, game, 5);
         for (k, (i, j, r, st)) in matches.iter().enumerate().rev() {
             if k % 2 == 0 {
                 left.record(*i, *j, *r, st)

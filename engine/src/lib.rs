@@ -14,6 +14,7 @@
 pub mod config;
 pub mod evolution;
 pub mod game;
+mod linear;
 pub mod loader;
 pub mod matchup;
 pub mod moran;
@@ -22,7 +23,9 @@ pub mod population;
 pub mod registry;
 pub mod replicator;
 pub mod results;
+pub mod study;
 pub mod tournament;
+pub mod values;
 
 pub use game::Game;
 pub use loader::{Instance, LoadError, StrategyEntry};

@@ -94,7 +94,7 @@ impl MatchSpec {
                 self.noise
             ));
         }
-        self.game.validate()
+        self.game.validate().map_err(|e| e.to_string())
     }
 
     /// Whether the number of turns is fixed in advance.

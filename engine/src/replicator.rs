@@ -19,12 +19,11 @@
 // Index loops mirror the published formulas (and several arrays are indexed together).
 #![allow(clippy::needless_range_loop)]
 
-use serde::{Deserialize, Serialize};
-
+use crate::linear;
 use crate::payoff_matrix::{ln_sum_exp, DynamicsError, PayoffMatrix, Result};
 
 /// Error tolerances of the adaptive integrator (on `ln x`, i.e. relative on shares).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tolerances {
     /// Relative tolerance on `ln x_i`.
     pub rtol: f64,
@@ -47,7 +46,7 @@ impl Default for Tolerances {
 }
 
 /// States of a continuous dynamics at the requested times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trajectory {
     /// The requested times.
     pub times: Vec<f64>,
@@ -60,7 +59,7 @@ pub struct Trajectory {
 }
 
 /// Linear stability of a rest point on the simplex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stability {
     /// All eigenvalues have negative real part (asymptotically stable).
     Stable,
@@ -71,7 +70,7 @@ pub enum Stability {
 }
 
 /// A complex eigenvalue.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Eigenvalue {
     /// Real part.
     pub re: f64,
@@ -80,7 +79,7 @@ pub struct Eigenvalue {
 }
 
 /// A rest point of the replicator equation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestPoint {
     /// The shares.
     pub x: Vec<f64>,
@@ -147,7 +146,13 @@ pub fn discrete_replicator(
             context: "discrete replicator needs non-negative payoffs".into(),
         });
     }
-    let mut out = Vec::with_capacity(generations + 1);
+    let rows = generations.saturating_add(1);
+    let mut out = Vec::new();
+    out.try_reserve_exact(rows)
+        .map_err(|_| DynamicsError::Allocation {
+            what: "the trajectory of the discrete replicator map",
+            elements: rows.saturating_mul(n),
+        })?;
     out.push(x.clone());
     let mut weighted = vec![0.0; n];
     for generation in 0..generations {
@@ -156,6 +161,15 @@ pub fn discrete_replicator(
             *wi = x[i] * fi;
         }
         let mean: f64 = weighted.iter().sum();
+        if !mean.is_finite() {
+            return Err(DynamicsError::Overflow {
+                cause: crate::payoff_matrix::OverflowCause::Payoffs,
+                what: format!(
+                    "the mean payoff at generation {generation} is not finite; the payoffs (up to {:e}) are too large",
+                    a.min_entry().abs().max(max_entry(a))
+                ),
+            });
+        }
         if mean <= 0.0 {
             return Err(DynamicsError::InvalidParameter {
                 name: "population",
@@ -168,6 +182,37 @@ pub fn discrete_replicator(
         out.push(x.clone());
     }
     Ok(out)
+}
+
+fn max_entry(a: &PayoffMatrix) -> f64 {
+    (0..a.size())
+        .flat_map(|i| a.row(i).iter().copied())
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Uniform mutation matrix: the offspring of `j` is each `i != j` with probability
+/// `mu / (n - 1)` (rows are parents, so each row sums to 1). `mu` must be in `[0, 1]`.
+pub fn uniform_mutation(n: usize, mu: f64) -> Result<Vec<Vec<f64>>> {
+    if !(0.0..=1.0).contains(&mu) {
+        return Err(DynamicsError::InvalidParameter {
+            name: "mutation",
+            reason: format!("must be in [0, 1], got {mu}"),
+        });
+    }
+    let off = if n > 1 { mu / (n - 1) as f64 } else { 0.0 };
+    Ok((0..n)
+        .map(|j| {
+            (0..n)
+                .map(|i| {
+                    if i == j {
+                        1.0 - off * (n - 1) as f64
+                    } else {
+                        off
+                    }
+                })
+                .collect()
+        })
+        .collect())
 }
 
 // Dormand-Prince 5(4) tableau (Hairer, Norsett and Wanner, table II.5.2).
@@ -594,7 +639,7 @@ pub fn rest_points(a: &PayoffMatrix) -> Result<Vec<RestPoint>> {
             m[k][c] = 1.0;
         }
         m[k][k + 1] = 1.0;
-        let Some(sol) = small_solve(m, 1e-12 * scale) else {
+        let Some(sol) = linear::solve(m, 1e-12) else {
             continue;
         };
         if sol[..k].iter().any(|&v| v <= 1e-12) {
@@ -621,34 +666,6 @@ pub fn rest_points(a: &PayoffMatrix) -> Result<Vec<RestPoint>> {
         });
     }
     Ok(points)
-}
-
-/// Gaussian elimination with partial pivoting on an augmented matrix; `None` if a pivot is
-/// below `eps`.
-fn small_solve(mut m: Vec<Vec<f64>>, eps: f64) -> Option<Vec<f64>> {
-    let n = m.len();
-    for col in 0..n {
-        let p = (col..n).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
-        if m[p][col].abs() <= eps {
-            return None;
-        }
-        m.swap(col, p);
-        for r in col + 1..n {
-            let f = m[r][col] / m[col][col];
-            for c in col..=n {
-                m[r][c] -= f * m[col][c];
-            }
-        }
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let mut acc = m[i][n];
-        for c in i + 1..n {
-            acc -= m[i][c] * x[c];
-        }
-        x[i] = acc / m[i][i];
-    }
-    Some(x)
 }
 
 /// Eigenvalues of the replicator Jacobian restricted to the simplex at `x` (n <= 3).

@@ -81,6 +81,40 @@ fn write_json<T: Serialize>(w: &mut dyn Write, doc: &T) -> Result<(), WriteError
     Ok(())
 }
 
+/// Writes a tournament's files into `folder` and publishes it (manifest, rename). Returns the
+/// folder's path.
+pub fn publish_tournament(
+    mut folder: RunFolder,
+    info: &RunInfo,
+    spec: &TournamentSpec,
+    outcome: &TournamentOutcome,
+) -> Result<PathBuf, OutputError> {
+    write_tournament(&mut folder, info, spec, outcome)?;
+    folder.commit(RunSettings {
+        kind: "Tournament".into(),
+        study: info.study.clone(),
+        file: info.file.clone(),
+        seed: Some(spec.seed),
+    })
+}
+
+/// Writes a dynamics study's files into `folder` and publishes it. `seed` is the study's
+/// master seed, if it has one (`DynamicsSpec::seed`).
+pub fn publish_dynamics(
+    mut folder: RunFolder,
+    info: &RunInfo,
+    seed: Option<u64>,
+    outcome: &DynamicsOutcome,
+) -> Result<PathBuf, OutputError> {
+    write_dynamics(&mut folder, info, outcome)?;
+    folder.commit(RunSettings {
+        kind: convert::kind_name(outcome).into(),
+        study: info.study.clone(),
+        file: info.file.clone(),
+        seed,
+    })
+}
+
 /// Writes a tournament's `summary.csv` and `results.json` into `folder`.
 pub fn write_tournament(
     folder: &mut RunFolder,

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vertrouwen_engine::config::{self, Overrides, Study};
-use vertrouwen_engine::study::{self, DynamicsSpec, PayoffSource};
+use vertrouwen_engine::study;
 use vertrouwen_engine::tournament::{self, RunOptions};
-use vertrouwen_output::{convert, text, RunFolder, RunInfo, RunSettings};
+use vertrouwen_output::{text, RunFolder, RunInfo};
 
 use crate::args::{PluginArgs, RunArgs};
 use crate::failure::Failure;
@@ -19,17 +19,6 @@ fn default_out_dir(file: &Path) -> PathBuf {
         .file_stem()
         .map_or_else(|| "study".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("results").join(stem)
-}
-
-/// The master seed a dynamics study used, if it draws random numbers.
-fn seed_of(spec: &DynamicsSpec) -> Option<u64> {
-    match spec {
-        DynamicsSpec::Simulation(s) => Some(s.seed().get()),
-        other => match other.payoffs() {
-            PayoffSource::Matches(m) => Some(m.seed().get()),
-            PayoffSource::Matrix { .. } => None,
-        },
-    }
 }
 
 pub fn run(a: RunArgs) -> Result<(), Failure> {
@@ -53,17 +42,11 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         .map_or(String::new(), |n| format!("{n}\n"));
     if let Study::Tournament(_) = &loaded.study {
         let spec = loaded.tournament_spec(&mut registry, &overrides)?;
-        let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
+        let folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
         let started = Instant::now();
         let outcome = tournament::run(&spec, RunOptions { threads })?;
         let elapsed = started.elapsed().as_secs_f64();
-        vertrouwen_output::write_tournament(&mut folder, &info, &spec, &outcome)?;
-        let target = folder.commit(RunSettings {
-            kind: "Tournament".into(),
-            study: info.study.clone(),
-            file: info.file.clone(),
-            seed: Some(spec.seed),
-        })?;
+        let target = vertrouwen_output::publish_tournament(folder, &info, &spec, &outcome)?;
         print(&(header + &text::ranking_table(&outcome.results)))?;
         note(&format!(
             "{} players, {} repetitions: {} matches and {} turns played in {elapsed:.2} s ({:.1} million turns/s). Wrote {}.",
@@ -77,18 +60,16 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let spec = loaded.dynamics_spec(&mut registry, &overrides)?;
-    let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
+    let folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
     let started = Instant::now();
     let outcome = study::run(&spec, threads).map_err(|e| loaded.study_error(&e))?;
     let elapsed = started.elapsed().as_secs_f64();
-    vertrouwen_output::write_dynamics(&mut folder, &info, &outcome)?;
-    let files: Vec<String> = folder.files().iter().map(|f| f.name.clone()).collect();
-    let target = folder.commit(RunSettings {
-        kind: convert::kind_name(&outcome).into(),
-        study: info.study.clone(),
-        file: info.file.clone(),
-        seed: seed_of(&spec),
-    })?;
+    let target = vertrouwen_output::publish_dynamics(folder, &info, spec.seed(), &outcome)?;
+    let files: Vec<String> = vertrouwen_output::folder::read_manifest(&target)?
+        .files
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
     print(&(header + &text::dynamics_report(&outcome)))?;
     note(&format!(
         "{} study done in {elapsed:.2} s. Wrote {} in {}.",

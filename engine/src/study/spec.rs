@@ -473,6 +473,18 @@ impl DynamicsSpec {
         }
     }
 
+    /// The master seed the study draws its random numbers from (matches, simulation runs), if
+    /// it draws any.
+    pub fn seed(&self) -> Option<u64> {
+        match self {
+            DynamicsSpec::Simulation(s) => Some(s.seed().get()),
+            other => match other.payoffs() {
+                PayoffSource::Matches(m) => Some(m.seed().get()),
+                PayoffSource::Matrix { .. } => None,
+            },
+        }
+    }
+
     /// Where the payoffs come from.
     pub fn payoffs(&self) -> &PayoffSource {
         match self {

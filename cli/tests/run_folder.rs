@@ -103,7 +103,9 @@ fn a_kill_at_any_point_leaves_the_previous_complete_run() {
             // The previous run is set aside (not lost); the next run into the folder puts it
             // back first, so even that run, killed again, leaves the first run in place.
             assert!(!target.exists());
-            assert!(leftovers(&target).iter().any(|n| n.starts_with(".out.old-")));
+            assert!(leftovers(&target)
+                .iter()
+                .any(|n| n.starts_with(".out.old-")));
             assert!(!run("2", Some("summary.csv")).status.success());
             assert_eq!(files(&target), first, "restored");
         } else {
@@ -128,7 +130,12 @@ fn another_studys_results_are_replaced_only_with_force() {
     let b = study(dir.path(), "b.ron", 1);
     let target = dir.path().join("results");
     let run = |file: &Path, force: bool| {
-        let mut args = vec!["run", file.to_str().unwrap(), "--out", target.to_str().unwrap()];
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            target.to_str().unwrap(),
+        ];
         if force {
             args.push("--force");
         }
@@ -148,7 +155,9 @@ fn another_studys_results_are_replaced_only_with_force() {
     );
     ok(&run(&b, true));
     assert_eq!(
-        vertrouwen_output::folder::read_manifest(&target).unwrap().file,
+        vertrouwen_output::folder::read_manifest(&target)
+            .unwrap()
+            .file,
         Some(b.display().to_string())
     );
     // A folder of other files is never replaced, even with --force.
@@ -156,14 +165,24 @@ fn another_studys_results_are_replaced_only_with_force() {
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("holiday.jpg"), b"not results").unwrap();
     let o = vertrouwen(
-        &["run", a.to_str().unwrap(), "--out", other.to_str().unwrap(), "--force"],
+        &[
+            "run",
+            a.to_str().unwrap(),
+            "--out",
+            other.to_str().unwrap(),
+            "--force",
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("is a folder that holds other files, not a run's results"),
+        String::from_utf8_lossy(&o.stderr)
+            .contains("is a folder that holds other files, not a run's results"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(std::fs::read(other.join("holiday.jpg")).unwrap(), b"not results");
+    assert_eq!(
+        std::fs::read(other.join("holiday.jpg")).unwrap(),
+        b"not results"
+    );
 }

@@ -22,6 +22,7 @@ pub mod payoff_matrix;
 pub mod population;
 pub mod registry;
 pub mod replicator;
+pub mod rest_points;
 pub mod results;
 pub mod study;
 pub mod tournament;

@@ -8,7 +8,7 @@ use std::io::Write;
 use vertrouwen_engine::moran::Process;
 use vertrouwen_engine::payoff_matrix::PayoffMatrix;
 use vertrouwen_engine::population::SimulationSummary;
-use vertrouwen_engine::replicator::{RestPoint, Stability};
+use vertrouwen_engine::rest_points::{RestPoint, Stability};
 use vertrouwen_engine::results::{py_float, ResultSet};
 use vertrouwen_engine::study::FixationOutcome;
 

@@ -4,7 +4,7 @@
 use vertrouwen_engine::game::PRESETS;
 use vertrouwen_engine::matchup::MatchRecord;
 use vertrouwen_engine::moran::Process;
-use vertrouwen_engine::replicator::Stability;
+use vertrouwen_engine::rest_points::Stability;
 use vertrouwen_engine::results::ResultSet;
 use vertrouwen_engine::study::{DynamicsOutcome, SimulationMode};
 use vertrouwen_engine::StrategyEntry;

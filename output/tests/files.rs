@@ -2,13 +2,15 @@
 //! stay byte-identical), and reading a run folder back.
 
 use vertrouwen_engine::matchup::MatchSpec;
-use vertrouwen_engine::study::{self, DynamicsSpec, EcologicalSpec, Limits, PayoffSource};
 use vertrouwen_engine::payoff_matrix::PayoffMatrix;
+use vertrouwen_engine::study::{self, DynamicsSpec, EcologicalSpec, Limits, PayoffSource};
 use vertrouwen_engine::tournament::{self, PlayerSpec, RunOptions, TournamentSpec};
 use vertrouwen_engine::values::{Generations, Label};
 use vertrouwen_engine::Registry;
 use vertrouwen_output::schema::Real;
-use vertrouwen_output::{read_results, tables, text, ResultsDocument, RunFolder, RunInfo, RunSettings};
+use vertrouwen_output::{
+    read_results, tables, text, ResultsDocument, RunFolder, RunInfo, RunSettings,
+};
 
 fn registry() -> Registry {
     let mut r = Registry::new();
@@ -46,7 +48,10 @@ fn summary_and_ranking_are_byte_identical_to_the_engines() {
         let (_, outcome) = tournament(&labels);
         let mut csv = Vec::new();
         tables::summary(&mut csv, &outcome.results).unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap(), outcome.results.summary_csv());
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            outcome.results.summary_csv()
+        );
         assert_eq!(
             text::ranking_table(&outcome.results),
             outcome.results.ranking_table()
@@ -107,7 +112,10 @@ fn a_run_folder_reads_back_as_written() {
     assert_eq!(doc.strategies, ["C", "D"]);
     let shares = std::fs::read_to_string(target.join("shares.csv")).unwrap();
     assert_eq!(shares.lines().count(), 6);
-    assert!(shares.starts_with("generation,C,D\n0,0.5,0.5\n1,"), "{shares}");
+    assert!(
+        shares.starts_with("generation,C,D\n0,0.5,0.5\n1,"),
+        "{shares}"
+    );
 }
 
 #[test]

@@ -59,6 +59,25 @@ impl Study {
         self.header().1.as_deref()
     }
 
+    /// The plugin libraries the file asks to load (relative to the file).
+    pub fn plugins(&self) -> Vec<&std::path::Path> {
+        let payoffs = match self {
+            Study::Tournament(t) => {
+                return t.plugins.iter().map(|p| p.value.as_path()).collect();
+            }
+            Study::Ecological(c) => &c.payoffs,
+            Study::Replicator(c) => &c.payoffs,
+            Study::Fixation(c) => &c.payoffs,
+            Study::Stationary(c) => &c.payoffs,
+            Study::Simulation(c) => &c.payoffs,
+            Study::RestPoints(c) => &c.payoffs,
+        };
+        match &payoffs.value {
+            PayoffsFile::Matches(m) => m.plugins.iter().map(|p| p.value.as_path()).collect(),
+            PayoffsFile::Matrix(_) => Vec::new(),
+        }
+    }
+
     fn header(&self) -> (&Option<String>, &Option<String>) {
         match self {
             Study::Tournament(c) => (&c.name, &c.description),

@@ -6,7 +6,8 @@ use crate::evolution::{self, MatchPayoff, MatchPayoffSpec};
 use crate::moran::{self, Fixation, FixationTimes, Process, Stationary};
 use crate::payoff_matrix::{DynamicsError, OverflowCause, PayoffMatrix};
 use crate::population::{self, SimulationConfig, SimulationSummary};
-use crate::replicator::{self, RestPoint, Tolerances, Trajectory};
+use crate::replicator::{self, Tolerances, Trajectory};
+use crate::rest_points::{self, RestPoint};
 use crate::values::Shares;
 
 use super::spec::{
@@ -369,7 +370,7 @@ fn rest_points(
 ) -> Result<RestPointsOutcome, StudyError> {
     let payoffs = resolve_payoffs(s.payoffs(), threads)?;
     let points =
-        replicator::rest_points(&payoffs.matrix).map_err(|source| StudyError::Dynamics {
+        rest_points::rest_points(&payoffs.matrix).map_err(|source| StudyError::Dynamics {
             field: Field::Payoffs,
             source,
         })?;

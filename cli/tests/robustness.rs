@@ -163,3 +163,28 @@ fn duplicate_players_are_refused() {
         )
     );
 }
+
+/// Issue 10: an ecological study with `repetitions: 1000000` used to allocate 8 GB and abort.
+#[test]
+fn an_ecological_study_with_a_million_repetitions_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(repo_root().join("tournaments/axelrod-ecological.ron"))
+        .unwrap()
+        .replace("repetitions: 5,", "repetitions: 1000000,");
+    let file = dir.path().join("eco.ron");
+    std::fs::write(&file, &shipped).unwrap();
+    let line = shipped
+        .lines()
+        .position(|l| l.contains("repetitions: 1000000"))
+        .unwrap()
+        + 1;
+    let e = clean_failure(&["run", file.to_str().unwrap()]);
+    assert!(
+        e.starts_with(&format!(
+            "error: {}:{line}:22: needs about 25.6 GiB of memory for 1000000 repetitions of the matches between 15 strategies",
+            file.display()
+        )),
+        "{e}"
+    );
+    assert!(e.ends_with("the limit is 4.0 GiB; raise the limit with --max-memory SIZE (e.g. --max-memory 16G) if the machine has the memory\n"), "{e}");
+}

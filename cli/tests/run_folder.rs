@@ -160,6 +160,35 @@ fn another_studys_results_are_replaced_only_with_force() {
             .file,
         Some(b.display().to_string())
     );
+    // A results folder written before manifests existed counts as its study's (its
+    // results.json names the file): the same study replaces it, another needs --force.
+    let legacy = dir.path().join("legacy");
+    std::fs::create_dir(&legacy).unwrap();
+    std::fs::write(
+        legacy.join("results.json"),
+        format!("{{\"file\": {:?}}}", a.display().to_string()),
+    )
+    .unwrap();
+    let o = vertrouwen(
+        &[
+            "run",
+            b.to_str().unwrap(),
+            "--out",
+            legacy.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    ok(&vertrouwen(
+        &[
+            "run",
+            a.to_str().unwrap(),
+            "--out",
+            legacy.to_str().unwrap(),
+        ],
+        None,
+    ));
+    assert!(legacy.join("manifest.json").exists());
     // A folder of other files is never replaced, even with --force.
     let other = dir.path().join("photos");
     std::fs::create_dir(&other).unwrap();

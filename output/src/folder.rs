@@ -234,7 +234,17 @@ impl RunFolder {
             }
             m.file.unwrap_or_else(|| format!("a {} run", m.kind))
         } else if target.join("results.json").exists() {
-            "an earlier run (written before manifests)".to_string()
+            // Written before manifests existed: its results.json names the study file.
+            let old_file = fs::read_to_string(target.join("results.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v.get("file").and_then(|f| f.as_str()).map(String::from));
+            if let (Some(old), Some(new)) = (&old_file, file) {
+                if same_file(old, new) {
+                    return Ok(());
+                }
+            }
+            old_file.unwrap_or_else(|| "an earlier run (written before manifests)".to_string())
         } else {
             return Err(OutputError::BadTarget {
                 path: target.to_path_buf(),

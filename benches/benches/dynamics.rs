@@ -42,6 +42,7 @@ use vertrouwen_engine::population::{
 };
 use vertrouwen_engine::replicator;
 use vertrouwen_engine::tournament::PlayerSpec;
+use vertrouwen_engine::values::{Repetitions, Seed};
 use vertrouwen_plugins_api::Rng;
 
 fn nowak() -> PayoffMatrix {
@@ -219,13 +220,14 @@ fn moran_real_matches(c: &mut Criterion) {
             })
         },
     );
-    let spec = MatchPayoffSpec {
+    let spec = MatchPayoffSpec::new(
         players,
         matches,
-        repetitions: 1,
-        seed: 0,
-        kind: PayoffKind::PerTurn,
-    };
+        Repetitions::try_from(1).expect("valid"),
+        Seed::try_from(0).expect("valid"),
+        PayoffKind::PerTurn,
+    )
+    .expect("valid");
     g.bench_function(
         BenchmarkId::new("cached-matrix", format!("{runs}_runs")),
         |b| {
@@ -285,16 +287,17 @@ fn ecological(c: &mut Criterion) {
         "First by Anonymous",
         "Random",
     ];
-    let spec = MatchPayoffSpec {
-        players: names
+    let spec = MatchPayoffSpec::new(
+        names
             .iter()
             .map(|n| PlayerSpec::new(registry.resolve(n).expect("built in")))
             .collect(),
-        matches: MatchSpec::fixed(200),
-        repetitions: 5,
-        seed: 1,
-        kind: PayoffKind::PerTurn,
-    };
+        MatchSpec::fixed(200),
+        Repetitions::try_from(5).expect("valid"),
+        Seed::try_from(1).expect("valid"),
+        PayoffKind::PerTurn,
+    )
+    .expect("valid");
     let mut g = c.benchmark_group("ecological");
     g.bench_function("axelrod_first_15_200_turns_5_reps_1000_generations", |b| {
         b.iter(|| {

@@ -1,9 +1,14 @@
-//! Command-line arguments: parsed once by clap, then turned into validated engine settings.
-//! No game logic lives here.
+//! Command-line arguments: parsed once by clap into validated values (the newtypes of
+//! `vertrouwen_engine::values` check ranges as they are parsed, so clap names the flag of a bad
+//! value). Turning them into engine specs is `settings`' job. No game logic lives here.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use vertrouwen_engine::values::{
+    EndProbability, Generations, Intensity, MemoryLimit, Points, Population, Probability,
+    Repetitions, Runs, Seed, Shares, Steps, Time, Turns,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -11,12 +16,14 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Evolutionary tournaments of the iterated prisoner's dilemma",
     long_about = "Evolutionary tournaments of the iterated prisoner's dilemma.\n\n\
-        Run a tournament file:    vertrouwen run tournaments/classics.ron\n\
+        Run a study file:         vertrouwen run tournaments/classics.ron\n\
         Play one match:           vertrouwen match \"Tit For Tat\" \"Alternator\" --turns 10\n\
         List the strategies:      vertrouwen strategies\n\
         Fixation probabilities:   vertrouwen fixation --matrix \"30,9;14,10\" --population 10 --selection 0.1 --json\n\
         Replicator dynamics:      vertrouwen replicator --matrix \"3,0;5,1\" --generations 10 --json\n\
-        Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json"
+        Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json\n\
+        Simulate a population:    vertrouwen simulate --matrix \"30,9;14,10\" --graph complete:10 --initial 1,9 --selection 0.1\n\
+        Rest points:              vertrouwen rest-points --matrix \"0,3;1,2\""
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,7 +33,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a study file: a tournament (summary.csv, results.json) or a dynamics study
-    /// (shares.csv or fixation.csv / stationary.csv, payoffs.csv, results.json).
+    /// (payoffs.csv, shares.csv / fixation.csv / stationary.csv / rest_points.csv,
+    /// results.json), plus manifest.json, into one output folder.
     Run(RunArgs),
     /// Play one match and print the moves.
     Match(MatchArgs),
@@ -40,7 +48,11 @@ pub enum Command {
     Replicator(ReplicatorArgs),
     /// Small-mutation-limit stationary distribution over n strategies.
     Stationary(StationaryArgs),
-    /// Turn a run's output directory into one self-contained report.html.
+    /// Stochastic simulation of a finite population (Moran or Fermi updating, on a graph).
+    Simulate(SimulateArgs),
+    /// Rest points of the replicator equation and their stability (2 or 3 strategies).
+    RestPoints(RestPointsArgs),
+    /// Write report.html (charts and a plain-language summary) for a run's output folder.
     Report(crate::report_cmd::ReportArgs),
 }
 
@@ -59,22 +71,22 @@ pub struct PayoffArgs {
     pub labels: Option<String>,
     /// Turns per match (named strategies) [default: 200 without --prob-end].
     #[arg(long, value_name = "N")]
-    pub turns: Option<u64>,
+    pub turns: Option<Turns>,
     /// Probability that a match ends after each turn (named strategies).
     #[arg(long, value_name = "P")]
-    pub prob_end: Option<f64>,
+    pub prob_end: Option<EndProbability>,
     /// Probability that each intended move is flipped (named strategies).
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
-    pub noise: f64,
+    #[arg(long, value_name = "P", default_value = "0")]
+    pub noise: Probability,
     /// Use per-turn mean payoffs instead of match totals (named strategies).
     #[arg(long)]
     pub per_turn: bool,
     /// Matches averaged per stochastic pair; deterministic pairs are played once.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub repetitions: u32,
-    /// Master seed of the matches.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub seed: u64,
+    #[arg(long, value_name = "N", default_value = "10")]
+    pub repetitions: Repetitions,
+    /// Master seed of the matches (and of a simulation's runs).
+    #[arg(long, value_name = "N", default_value = "0")]
+    pub seed: Seed,
     /// The game: "R,S,T,P" or a preset name (named strategies).
     #[arg(
         long,
@@ -85,6 +97,23 @@ pub struct PayoffArgs {
     pub game: String,
     #[command(flatten)]
     pub plugins: PluginArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
+}
+
+/// How much memory a computation may use.
+#[derive(Debug, Args)]
+pub struct MemoryArgs {
+    /// Refuse (before starting) a computation that needs more memory than this, e.g. 16G.
+    #[arg(long, value_name = "SIZE", default_value = "4G")]
+    pub max_memory: MemoryLimit,
+}
+
+/// The process of a finite population.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProcessName {
+    Moran,
+    Fermi,
 }
 
 /// Intensity of selection and process of a finite population.
@@ -92,7 +121,7 @@ pub struct PayoffArgs {
 pub struct SelectionArgs {
     /// Population size N.
     #[arg(long, value_name = "N")]
-    pub population: usize,
+    pub population: Population,
     /// Intensity of selection w of the Moran process (fitness 1 - w + w * payoff); with
     /// --process fermi it is used as beta.
     #[arg(
@@ -101,14 +130,14 @@ pub struct SelectionArgs {
         allow_hyphen_values = true,
         conflicts_with = "beta"
     )]
-    pub selection: Option<f64>,
+    pub selection: Option<Intensity>,
     /// Intensity of selection beta of the Fermi (pairwise comparison) process; implies
     /// --process fermi.
     #[arg(long, value_name = "B", allow_hyphen_values = true)]
-    pub beta: Option<f64>,
+    pub beta: Option<Intensity>,
     /// The process [default: moran with --selection, fermi with --beta].
-    #[arg(long, value_name = "PROCESS", value_parser = ["moran", "fermi"])]
-    pub process: Option<String>,
+    #[arg(long, value_name = "PROCESS")]
+    pub process: Option<ProcessName>,
 }
 
 #[derive(Debug, Args)]
@@ -117,7 +146,7 @@ pub struct FixationArgs {
     pub payoffs: PayoffArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Print one JSON object instead of text.
+    /// Print the results document (as results.json) instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -128,28 +157,28 @@ pub struct ReplicatorArgs {
     pub payoffs: PayoffArgs,
     /// Initial shares separated by ',' (normalised) [default: uniform].
     #[arg(long, value_name = "SHARES")]
-    pub x0: Option<String>,
-    /// Continuous replicator equation up to time T.
+    pub x0: Option<Shares>,
+    /// Continuous replicator equation up to time T (> 0).
     #[arg(
         long,
         value_name = "T",
         conflicts_with = "generations",
         required_unless_present = "generations"
     )]
-    pub time: Option<f64>,
+    pub time: Option<Time>,
     /// Discrete replicator map (Axelrod's ecological simulation) for G generations.
     #[arg(long, value_name = "G")]
-    pub generations: Option<usize>,
+    pub generations: Option<Generations>,
     /// Output intervals of the continuous trajectory (points + 1 equally spaced times).
-    #[arg(long, value_name = "K", default_value_t = 100)]
-    pub points: usize,
+    #[arg(long, value_name = "K", default_value = "100")]
+    pub points: Points,
     /// Uniform mutation probability (continuous replicator-mutator equation).
     #[arg(long, value_name = "MU", requires = "time")]
-    pub mutation: Option<f64>,
-    /// Write the trajectory to this CSV file.
+    pub mutation: Option<Probability>,
+    /// Write the trajectory to this CSV file (as shares.csv of a study).
     #[arg(long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
-    /// Print one JSON object instead of text.
+    /// Print the results document (as results.json) instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -160,7 +189,82 @@ pub struct StationaryArgs {
     pub payoffs: PayoffArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Print one JSON object instead of text.
+    /// Print the results document (as results.json) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The update rule of a simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuleName {
+    BirthDeath,
+    DeathBirth,
+    Fermi,
+}
+
+/// How payoff turns into fitness under the Moran rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FitnessName {
+    Linear,
+    Exponential,
+}
+
+/// Cached payoffs, or a real match for every payoff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeName {
+    Cached,
+    Matches,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub payoffs: PayoffArgs,
+    /// The population structure: complete:N, cycle:N, star:N or lattice:WxH.
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: String,
+    /// Initial number of individuals of each strategy, separated by ',' (they sum to the
+    /// number of nodes).
+    #[arg(long, value_name = "COUNTS")]
+    pub initial: String,
+    /// The update rule [default: birth-death, or fermi with --beta].
+    #[arg(long, value_name = "RULE")]
+    pub rule: Option<RuleName>,
+    /// Intensity of selection w of the Moran rules [default: 1].
+    #[arg(long, value_name = "W", conflicts_with = "beta")]
+    pub selection: Option<Intensity>,
+    /// Intensity of selection beta of the Fermi rule (implies --rule fermi).
+    #[arg(long, value_name = "B")]
+    pub beta: Option<Intensity>,
+    /// Fitness map of the Moran rules: linear (1 - w + w F) or exponential (exp(w F)).
+    #[arg(long, value_name = "MAP", default_value = "linear")]
+    pub fitness: FitnessName,
+    /// Mutation probability per update.
+    #[arg(long, value_name = "MU", default_value = "0")]
+    pub mutation: Probability,
+    /// Independent runs.
+    #[arg(long, value_name = "N", default_value = "1000")]
+    pub runs: Runs,
+    /// Step limit per run [default: none].
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<Steps>,
+    /// cached: payoffs computed once; matches: a real match for every payoff (named
+    /// strategies only).
+    #[arg(long, value_name = "MODE", default_value = "cached")]
+    pub mode: ModeName,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Print the results document (as results.json) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestPointsArgs {
+    #[command(flatten)]
+    pub payoffs: PayoffArgs,
+    /// Print the results document (as results.json) instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -197,15 +301,19 @@ pub struct IsolationArgs {
 pub struct RunArgs {
     /// The study file (RON), e.g. tournaments/classics.ron.
     pub file: PathBuf,
-    /// Directory for summary.csv and results.json [default: results/<file name>].
+    /// Output folder [default: results/<file name>]. It is replaced as a whole when the run
+    /// completes; a folder holding another study's results needs --force.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace an output folder that holds another study's results.
+    #[arg(long)]
+    pub force: bool,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Master seed, overriding the file's.
     #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    pub seed: Option<Seed>,
     /// Exit with status 3 if any strategy is disqualified (isolated plugins).
     #[arg(long)]
     pub strict: bool,
@@ -213,7 +321,7 @@ pub struct RunArgs {
     /// [default: 5].
     #[arg(long, value_name = "K")]
     pub trust_run: Option<u32>,
-    /// Also write report.html (charts and a plain-language summary) to the output directory.
+    /// Also write report.html (charts and a plain-language summary) to the output folder.
     #[arg(long)]
     pub report: bool,
     /// Language of the report's text: en or nl.
@@ -221,6 +329,8 @@ pub struct RunArgs {
     pub lang: String,
     #[command(flatten)]
     pub plugins: PluginArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 #[derive(Debug, Args)]
@@ -237,16 +347,16 @@ pub struct MatchArgs {
     pub params2: Option<String>,
     /// Number of turns (the cap, if --prob-end is also given) [default: 200 without --prob-end].
     #[arg(long, value_name = "N")]
-    pub turns: Option<u64>,
+    pub turns: Option<Turns>,
     /// Probability that the match ends after each turn.
     #[arg(long, value_name = "P")]
-    pub prob_end: Option<f64>,
+    pub prob_end: Option<EndProbability>,
     /// Probability that each intended move is flipped.
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
-    pub noise: f64,
+    #[arg(long, value_name = "P", default_value = "0")]
+    pub noise: Probability,
     /// Seed of the match's random streams.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub seed: u64,
+    #[arg(long, value_name = "N", default_value = "0")]
+    pub seed: Seed,
     /// Mutual cooperations in a row that count as trust.
     #[arg(long, value_name = "K", default_value_t = 5)]
     pub trust_run: u32,

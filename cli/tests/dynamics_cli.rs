@@ -1,3 +1,6 @@
+//! (Over 600 lines: one test per part of the dynamics command-line contract, sharing the
+//! helpers and the Nowak et al. 2004 oracle values at the top.)
+//!
 //! The evolutionary-dynamics command-line contract (`fixation`, `replicator`, `stationary`,
 //! `run` on dynamics study files), exercised through the real binary.
 
@@ -45,6 +48,21 @@ fn failure(args: &[&str]) -> String {
     stderr
 }
 
+/// The first fixation row of a results document.
+fn fix(v: &Value) -> &Value {
+    &v["result"]["fixation"][0]
+}
+
+/// The final shares of a replicator results document.
+fn shares(v: &Value) -> Vec<f64> {
+    v["result"]["final_shares"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no final shares in {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
 fn num(v: &Value, key: &str) -> f64 {
     v[key]
         .as_f64()
@@ -76,10 +94,11 @@ fn nowak_2004_closed_forms_through_the_matrix_form() {
         "0.1",
         "--json",
     ]);
-    close(num(&m, "rho_a"), MORAN.0, 1e-12);
-    close(num(&m, "rho_b"), MORAN.1, 1e-12);
-    assert_eq!(num(&m, "neutral"), 0.1);
-    assert_eq!(m["process"], "moran");
+    close(num(fix(&m), "rho_a"), MORAN.0, 1e-12);
+    close(num(fix(&m), "rho_b"), MORAN.1, 1e-12);
+    assert_eq!(num(fix(&m), "neutral"), 0.1);
+    assert_eq!(fix(&m)["process"], "moran");
+    assert_eq!(fix(&m)["w"], 0.1);
     // --process moran is the default with --selection; explicit gives the same.
     let explicit = json(&[
         "fixation",
@@ -93,7 +112,7 @@ fn nowak_2004_closed_forms_through_the_matrix_form() {
         "moran",
         "--json",
     ]);
-    assert_eq!(explicit["rho_a"], m["rho_a"]);
+    assert_eq!(explicit, m);
 
     for args in [
         vec!["--beta", "0.1"],
@@ -110,9 +129,10 @@ fn nowak_2004_closed_forms_through_the_matrix_form() {
         ];
         all.extend(args);
         let f = json(&all);
-        close(num(&f, "rho_a"), FERMI.0, 1e-12);
-        close(num(&f, "rho_b"), FERMI.1, 1e-12);
-        assert_eq!(f["process"], "fermi");
+        close(num(fix(&f), "rho_a"), FERMI.0, 1e-12);
+        close(num(fix(&f), "rho_b"), FERMI.1, 1e-12);
+        assert_eq!(fix(&f)["process"], "fermi");
+        assert_eq!(fix(&f)["beta"], 0.1);
     }
 }
 
@@ -133,7 +153,7 @@ fn named_strategies_give_the_matrix_form_numbers() {
         ]);
         // Match totals over 10 turns: a = 30, b = 9, c = 14, d = 10 (Nowak et al. 2004).
         assert_eq!(
-            named["matrix"],
+            named["payoff_matrix"],
             serde_json::json!([[30.0, 9.0], [14.0, 10.0]])
         );
         assert_eq!(
@@ -150,10 +170,9 @@ fn named_strategies_give_the_matrix_form_numbers() {
             sel[1],
             "--json",
         ]);
-        assert_eq!(named["rho_a"], matrix["rho_a"]);
-        assert_eq!(named["rho_b"], matrix["rho_b"]);
-        close(num(&named, "rho_a"), want.0, 1e-12);
-        close(num(&named, "rho_b"), want.1, 1e-12);
+        assert_eq!(named["result"]["fixation"], matrix["result"]["fixation"]);
+        close(num(fix(&named), "rho_a"), want.0, 1e-12);
+        close(num(fix(&named), "rho_b"), want.1, 1e-12);
     }
     // Per-turn means are the totals divided by 10.
     let per_turn = json(&[
@@ -170,7 +189,7 @@ fn named_strategies_give_the_matrix_form_numbers() {
         "--json",
     ]);
     assert_eq!(
-        per_turn["matrix"],
+        per_turn["payoff_matrix"],
         serde_json::json!([[3.0, 0.9], [1.4, 1.0]])
     );
     assert_eq!(per_turn["payoffs"]["kind"], "PerTurn");
@@ -201,12 +220,7 @@ fn discrete_replicator_generation_one_is_exact() {
         csv.to_str().unwrap(),
         "--json",
     ]);
-    let x: Vec<f64> = out["x"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let x = shares(&out);
     for i in 0..3 {
         let want = weighted[i] / mean;
         assert!(
@@ -220,6 +234,7 @@ fn discrete_replicator_generation_one_is_exact() {
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(lines[0], "generation,1,2,3");
     assert!(lines[1].starts_with("0,0.2,0.3,0.5"), "{text}");
+    assert!(lines[2].starts_with("1,"), "{text}");
 }
 
 #[test]
@@ -235,7 +250,7 @@ fn continuous_replicator_follows_the_logistic_solution() {
         "2",
         "--json",
     ]);
-    let x = out["x"][0].as_f64().unwrap();
+    let x = shares(&out)[0];
     let want = 1.0 / (1.0 + (-2.0f64).exp() * 3.0);
     assert!((x - want).abs() < 1e-9, "{x} vs {want}");
     // With mutation the shares stay on the simplex.
@@ -249,12 +264,7 @@ fn continuous_replicator_follows_the_logistic_solution() {
         "0.01",
         "--json",
     ]);
-    let s: f64 = m["x"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .sum();
+    let s: f64 = shares(&m).iter().sum();
     assert!((s - 1.0).abs() < 1e-12);
 }
 
@@ -270,7 +280,7 @@ fn stationary_distribution_through_the_cli() {
         "1",
         "--json",
     ]);
-    for v in neutral["distribution"].as_array().unwrap() {
+    for v in neutral["result"]["distribution"].as_array().unwrap() {
         assert!((v.as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
     }
     // Two strategies: pi_A / pi_B = rho(A invades B) / rho(B invades A).
@@ -284,7 +294,7 @@ fn stationary_distribution_through_the_cli() {
         "0.1",
         "--json",
     ]);
-    let d = st["distribution"].as_array().unwrap();
+    let d = st["result"]["distribution"].as_array().unwrap();
     let ratio = d[0].as_f64().unwrap() / d[1].as_f64().unwrap();
     close(ratio, MORAN.0 / MORAN.1, 1e-12);
     // Named strategies work too.
@@ -300,7 +310,7 @@ fn stationary_distribution_through_the_cli() {
         "--per-turn",
         "--json",
     ]);
-    assert_eq!(named["distribution"].as_array().unwrap().len(), 3);
+    assert_eq!(named["result"]["distribution"].as_array().unwrap().len(), 3);
 }
 
 #[test]
@@ -354,7 +364,12 @@ fn bad_input_gives_clear_errors() {
         "--selection",
         "0.1",
     ]);
-    assert!(e.starts_with("error: --population:"), "{e}");
+    assert!(
+        e.contains(
+            "invalid value '1' for '--population <N>': expected a population of at least 2, got 1"
+        ),
+        "{e}"
+    );
     let e = failure(&[
         "fixation",
         "--matrix",
@@ -364,7 +379,10 @@ fn bad_input_gives_clear_errors() {
         "--beta",
         "-1",
     ]);
-    assert!(e.starts_with("error: --beta:"), "{e}");
+    assert!(
+        e.contains("invalid value '-1' for '--beta <B>': expected an intensity of selection, finite and >= 0, got -1"),
+        "{e}"
+    );
     let e = failure(&["fixation", "--matrix", NOWAK, "--population", "10"]);
     assert!(e.contains("--selection") && e.contains("--beta"), "{e}");
     let e = failure(&[
@@ -412,7 +430,10 @@ fn bad_input_gives_clear_errors() {
         "--generations",
         "2",
     ]);
-    assert!(e.starts_with("error: --x0:"), "{e}");
+    assert_eq!(
+        e,
+        "error: --x0: expected 2 initial values, one per strategy, got 3\n"
+    );
     let e = failure(&[
         "replicator",
         "--matrix",
@@ -422,7 +443,10 @@ fn bad_input_gives_clear_errors() {
         "--generations",
         "2",
     ]);
-    assert!(e.starts_with("error: --x0:"), "{e}");
+    assert!(
+        e.contains("invalid value '1,-2' for '--x0 <SHARES>': expected shares that are finite and >= 0; share 2 is -2"),
+        "{e}"
+    );
     let e = failure(&["replicator", "--matrix", "-3,0;5,1", "--generations", "2"]);
     assert!(
         e.starts_with("error: --matrix:") && e.contains("negative"),
@@ -480,10 +504,10 @@ fn every_dynamics_study_file_runs() {
             "{expected} missing: {names:?}"
         );
     }
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dynamics-cli-studies");
+    let tmp = tempfile::tempdir().unwrap();
     for file in &files {
         let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let out_dir = tmp.join(&stem);
+        let out_dir = tmp.path().join(&stem);
         let out = run(&[
             "run",
             file.to_str().unwrap(),
@@ -516,6 +540,8 @@ fn every_dynamics_study_file_runs() {
                 serde_json::json!([[30.0, 9.0], [14.0, 10.0]])
             );
             let rows = doc["result"]["fixation"].as_array().unwrap();
+            assert_eq!(rows[0]["process"], "moran");
+            assert_eq!(rows[1]["process"], "fermi");
             close(num(&rows[0], "rho_a"), MORAN.0, 1e-12);
             close(num(&rows[0], "rho_b"), MORAN.1, 1e-12);
             close(num(&rows[1], "rho_a"), FERMI.0, 1e-12);
@@ -537,10 +563,10 @@ fn every_dynamics_study_file_runs() {
 
 #[test]
 fn dynamics_runs_are_reproducible_and_thread_independent() {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dynamics-cli-threads");
+    let tmp = tempfile::tempdir().unwrap();
     let mut docs = Vec::new();
     for threads in ["1", "2"] {
-        let out_dir = tmp.join(threads);
+        let out_dir = tmp.path().join(threads);
         let out = run(&[
             "run",
             "tournaments/moran-real-matches.ron",
@@ -565,9 +591,9 @@ fn dynamics_runs_are_reproducible_and_thread_independent() {
 
 #[test]
 fn bad_study_files_are_reported_with_their_location() {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dynamics-cli-bad");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let file = tmp.join("bad.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("out");
+    let file = dir.path().join("bad.ron");
     std::fs::write(
         &file,
         "Fixation(\n  payoffs: Matrix(rows: [[1, 2], [3]]),\n  population: 10,\n  processes: [Moran(w: 0.1)],\n)\n",
@@ -592,4 +618,339 @@ fn bad_study_files_are_reported_with_their_location() {
         tmp.to_str().unwrap(),
     ]);
     assert!(e.contains("payoff"), "{e}");
+}
+
+/// One path: the `fixation` subcommand and a `Fixation` study file give the same document
+/// (apart from where it came from).
+#[test]
+fn flags_and_study_files_give_the_same_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fixation.ron");
+    std::fs::write(
+        &file,
+        "Fixation(payoffs: Matrix(strategies: [\"TFT\", \"ALLD\"], rows: [[30, 9], [14, 10]]), population: 10, processes: [Fermi(beta: 0.1)])",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_file: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap())
+            .unwrap();
+    let mut from_flags = json(&[
+        "fixation",
+        "--matrix",
+        NOWAK,
+        "--labels",
+        "TFT,ALLD",
+        "--population",
+        "10",
+        "--beta",
+        "0.1",
+        "--json",
+    ]);
+    assert_eq!(from_flags["file"], Value::Null);
+    from_flags["file"] = from_file["file"].clone();
+    assert_eq!(from_flags, from_file);
+    // The text report is the same too.
+    let text = run(&[
+        "fixation",
+        "--matrix",
+        NOWAK,
+        "--labels",
+        "TFT,ALLD",
+        "--population",
+        "10",
+        "--beta",
+        "0.1",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with(&*String::from_utf8_lossy(&text.stdout)));
+}
+
+/// The same value gets the same check whichever way it is given (issue 9: `--time 0` was
+/// accepted on the command line and refused in a file).
+#[test]
+fn flags_are_checked_like_study_files() {
+    let e = failure(&["replicator", "--matrix", "3,0;5,1", "--time", "0"]);
+    assert!(
+        e.contains("invalid value '0' for '--time <T>': expected a time, finite and > 0, got 0"),
+        "{e}"
+    );
+    let e = failure(&[
+        "replicator",
+        "--matrix",
+        "3,0;5,1",
+        "--time",
+        "5",
+        "--points",
+        "0",
+    ]);
+    assert!(
+        e.contains("expected at least 1 output interval, got 0"),
+        "{e}"
+    );
+    let e = failure(&[
+        "fixation",
+        "Tit For Tat",
+        "Tit For Tat",
+        "--population",
+        "10",
+        "--selection",
+        "0.1",
+    ]);
+    assert_eq!(
+        e,
+        "error: strategies: the label \"Tit For Tat\" is used twice (strategies 1 and 2); labels must be unique: give one of them another `label`\n"
+    );
+    let e = failure(&[
+        "fixation",
+        "--matrix",
+        NOWAK,
+        "--labels",
+        "A,A",
+        "--population",
+        "10",
+        "--selection",
+        "0.1",
+    ]);
+    assert!(
+        e.starts_with("error: --labels: the label \"A\" is used twice"),
+        "{e}"
+    );
+    let e = failure(&[
+        "fixation",
+        "--matrix",
+        NOWAK,
+        "--labels",
+        "A,B,C",
+        "--population",
+        "10",
+        "--selection",
+        "0.1",
+    ]);
+    assert_eq!(e, "error: --labels: 3 labels for a matrix of 2 rows\n");
+}
+
+/// Issue 10: sizes that would exhaust memory are refused with what they need, the limit and
+/// the flag that raises it, before anything is allocated.
+#[test]
+fn huge_sizes_are_refused_with_the_memory_they_need() {
+    let e = failure(&[
+        "fixation",
+        "--matrix",
+        "3,0;5,1",
+        "--population",
+        "1000000000",
+        "--selection",
+        "0.1",
+    ]);
+    assert_eq!(
+        e,
+        "error: --population: needs about 37.3 GiB of memory for the fixation chain of a population of 1000000000; the limit is 4.0 GiB; raise the limit with --max-memory SIZE (e.g. --max-memory 16G) if the machine has the memory\n"
+    );
+    let e = failure(&[
+        "stationary",
+        "--matrix",
+        "3,0;5,1",
+        "--population",
+        "1000000000",
+        "--beta",
+        "1",
+    ]);
+    assert!(
+        e.starts_with("error: --population: needs about 37.3 GiB"),
+        "{e}"
+    );
+    let e = failure(&[
+        "replicator",
+        "--matrix",
+        "3,0;5,1",
+        "--time",
+        "1",
+        "--points",
+        "18446744073709551615",
+    ]);
+    assert!(
+        e.starts_with("error: --points: needs about") && e.contains("--max-memory"),
+        "{e}"
+    );
+    let e = failure(&[
+        "replicator",
+        "--matrix",
+        "3,0;5,1",
+        "--generations",
+        "99999999999",
+    ]);
+    assert!(
+        e.starts_with("error: --generations: needs about 1.5 TiB"),
+        "{e}"
+    );
+    // The limit is a flag: a small limit refuses a small study.
+    let e = failure(&[
+        "fixation",
+        "--matrix",
+        "3,0;5,1",
+        "--population",
+        "100000",
+        "--selection",
+        "0.1",
+        "--max-memory",
+        "1M",
+    ]);
+    assert!(e.contains("the limit is 1.0 MiB"), "{e}");
+}
+
+/// Issue 10: huge intensities or payoffs give numbers or a clear error, never `null` or an
+/// internal NaN message.
+#[test]
+fn extreme_values_give_numbers_or_clear_errors() {
+    let v = json(&[
+        "fixation",
+        "--matrix",
+        "3,0;5,1",
+        "--population",
+        "10",
+        "--beta",
+        "1e308",
+        "--json",
+    ]);
+    let row = fix(&v);
+    assert!(row["rho_a"].is_number() && row["rho_b"].is_number(), "{v}");
+    assert_eq!(row["rho_a"], 0.0);
+    let e = failure(&[
+        "fixation",
+        "--matrix",
+        "1e308,-1e308;1e308,0",
+        "--population",
+        "10",
+        "--beta",
+        "1",
+    ]);
+    assert!(
+        e.starts_with("error: --matrix: the computation overflows:") && e.contains("too large"),
+        "{e}"
+    );
+    let out = run(&[
+        "stationary",
+        "--matrix",
+        "3,0,5;5,1,0;0,5,1",
+        "--population",
+        "100",
+        "--beta",
+        "1e308",
+        "--json",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = v["result"]["distribution"].as_array().unwrap();
+    assert!(d.iter().all(Value::is_number), "{v}");
+    let sum: f64 = d.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-12, "{v}");
+}
+
+/// `simulate` runs the `Simulation` study; it agrees with the exact fixation probability and
+/// with `run` on the same study file.
+#[test]
+fn simulate_matches_the_exact_result_and_the_study_file() {
+    let args = [
+        "simulate",
+        "--matrix",
+        NOWAK,
+        "--graph",
+        "complete:10",
+        "--initial",
+        "1,9",
+        "--selection",
+        "0.1",
+        "--runs",
+        "4000",
+        "--seed",
+        "3",
+        "--json",
+    ];
+    let v = json(&args);
+    let p = v["result"]["summary"]["fixation_frequency"][0]
+        .as_f64()
+        .unwrap();
+    let se = (MORAN.0 * (1.0 - MORAN.0) / 4000.0).sqrt();
+    assert!((p - MORAN.0).abs() <= 4.0 * se, "{p}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sim.ron");
+    std::fs::write(
+        &file,
+        "Simulation(payoffs: Matrix(rows: [[30, 9], [14, 10]]), rule: BirthDeath, fitness: Linear(w: 0.1), graph: Complete(n: 10), initial: [1, 9], runs: 4000, seed: 3)",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(doc["result"], v["result"]);
+    let e = failure(&[
+        "simulate",
+        "--matrix",
+        NOWAK,
+        "--graph",
+        "ring:10",
+        "--initial",
+        "1,9",
+    ]);
+    assert!(
+        e.starts_with("error: --graph: unknown graph \"ring\""),
+        "{e}"
+    );
+    let e = failure(&[
+        "simulate",
+        "--matrix",
+        NOWAK,
+        "--graph",
+        "cycle:10",
+        "--initial",
+        "1,8",
+    ]);
+    assert_eq!(
+        e,
+        "error: --initial: the initial counts sum to 9, but the graph has 10 nodes (one individual per node)\n"
+    );
+}
+
+/// Rest points and their stability, from flags and from a study file.
+#[test]
+fn rest_points_are_found_and_classified() {
+    // Hawk-dove-like [[0,3],[1,2]]: the interior x = 1/2 is stable, both vertices unstable.
+    let v = json(&["rest-points", "--matrix", "0,3;1,2", "--json"]);
+    let points = v["result"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let interior = points
+        .iter()
+        .find(|p| p["support"].as_array().unwrap().len() == 2)
+        .unwrap();
+    assert_eq!(interior["stability"], "stable");
+    assert!((interior["x"][0].as_f64().unwrap() - 0.5).abs() < 1e-14);
+    let e = failure(&["rest-points", "--matrix", "1,1,1,1;1,1,1,1;1,1,1,1;1,1,1,1"]);
+    assert_eq!(
+        e,
+        "error: --matrix: rest points are computed for at most 3 strategies, got 4\n"
+    );
 }

@@ -1,11 +1,16 @@
 //! Symmetric 2x2 games given by their four payoffs.
 
-use serde::{Deserialize, Serialize};
-use vertrouwen_plugins_api::{Move, Payoffs};
+use serde::Serialize;
+use thiserror::Error;
+use vertrouwen_plugins_api::Payoffs;
 
 /// A symmetric 2x2 game: the row player gets R for (C,C), S for (C,D), T for (D,C), P for (D,D).
 /// Any finite values are allowed, negatives included (e.g. years in prison).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Serialize` is derived only because `MatchSpec` derives it; the files the engine writes use
+/// their own schema types (the `vertrouwen-output` crate), and study files theirs
+/// ([`crate::config`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Game {
     pub r: f64,
     pub s: f64,
@@ -28,6 +33,30 @@ pub const PRESETS: &[(&str, Game, &str)] = &[
     ),
 ];
 
+/// A game that is not valid: what was wrong and what was expected.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum GameError {
+    #[error("payoff {name} must be a finite number, got {value}")]
+    NonFinite { name: &'static str, value: f64 },
+    #[error(
+        "expected four payoffs \"R,S,T,P\" (e.g. \"3,0,5,1\") or a preset ({}), got {text:?}",
+        preset_names()
+    )]
+    Shape { text: String },
+    #[error("payoff {part:?} in {text:?} is not a number")]
+    NotANumber { part: String, text: String },
+    #[error(
+        "unknown game {name:?}; expected one of {} or (r: .., s: .., t: .., p: ..)",
+        preset_names()
+    )]
+    UnknownPreset { name: String },
+}
+
+/// The preset names, comma-separated.
+pub fn preset_names() -> String {
+    PRESETS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+}
+
 impl Game {
     /// R=3, S=0, T=5, P=1 (Axelrod 1980).
     pub const STANDARD: Game = Game {
@@ -45,43 +74,39 @@ impl Game {
         p: -5.0,
     };
 
-    /// Looks up a preset by name.
-    pub fn preset(name: &str) -> Option<Game> {
+    /// Looks up a preset by name (case-insensitive).
+    pub fn preset(name: &str) -> Result<Game, GameError> {
         PRESETS
             .iter()
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, g, _)| *g)
+            .ok_or_else(|| GameError::UnknownPreset {
+                name: name.to_string(),
+            })
+    }
+
+    /// A game from four payoffs, each finite.
+    pub fn new(r: f64, s: f64, t: f64, p: f64) -> Result<Game, GameError> {
+        let g = Game { r, s, t, p };
+        g.validate()?;
+        Ok(g)
     }
 
     /// Checks that every payoff is finite.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, v) in [("R", self.r), ("S", self.s), ("T", self.t), ("P", self.p)] {
-            if !v.is_finite() {
-                return Err(format!("payoff {name} must be a finite number, got {v}"));
+    pub fn validate(&self) -> Result<(), GameError> {
+        for (name, value) in [("R", self.r), ("S", self.s), ("T", self.t), ("P", self.p)] {
+            if !value.is_finite() {
+                return Err(GameError::NonFinite { name, value });
             }
         }
         Ok(())
     }
 
-    /// Whether the ordering T > R > P > S (and 2R > T + S) of a prisoner's dilemma holds.
-    pub fn is_prisoners_dilemma(&self) -> bool {
-        self.t > self.r && self.r > self.p && self.p > self.s && 2.0 * self.r > self.t + self.s
-    }
-
-    /// Both players' payoffs for one turn.
-    #[inline]
-    pub fn scores(&self, a: Move, b: Move) -> (f64, f64) {
-        match (a, b) {
-            (Move::C, Move::C) => (self.r, self.r),
-            (Move::C, Move::D) => (self.s, self.t),
-            (Move::D, Move::C) => (self.t, self.s),
-            (Move::D, Move::D) => (self.p, self.p),
-        }
-    }
-
-    /// Payoff of the row player in each state, indexed CC, CD, DC, DD.
-    pub fn by_state(&self) -> [f64; 4] {
+    /// The largest payoff in absolute value.
+    pub fn largest_payoff(&self) -> f64 {
         [self.r, self.s, self.t, self.p]
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()))
     }
 
     /// The ABI form.
@@ -94,33 +119,25 @@ impl Game {
         }
     }
 
-    /// Parses `"R,S,T,P"` or a preset name.
-    pub fn parse(text: &str) -> Result<Game, String> {
-        if let Some(g) = Game::preset(text.trim()) {
+    /// Parses `"R,S,T,P"` or a preset name (the `--game` flag).
+    pub fn parse(text: &str) -> Result<Game, GameError> {
+        if let Ok(g) = Game::preset(text.trim()) {
             return Ok(g);
         }
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
         if parts.len() != 4 {
-            let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
-            return Err(format!(
-                "expected four payoffs \"R,S,T,P\" (e.g. \"3,0,5,1\") or a preset ({}), got {text:?}",
-                names.join(", ")
-            ));
+            return Err(GameError::Shape {
+                text: text.to_string(),
+            });
         }
         let mut v = [0.0; 4];
         for (slot, part) in v.iter_mut().zip(&parts) {
-            *slot = part
-                .parse::<f64>()
-                .map_err(|_| format!("payoff {part:?} in {text:?} is not a number"))?;
+            *slot = part.parse::<f64>().map_err(|_| GameError::NotANumber {
+                part: part.to_string(),
+                text: text.to_string(),
+            })?;
         }
-        let g = Game {
-            r: v[0],
-            s: v[1],
-            t: v[2],
-            p: v[3],
-        };
-        g.validate()?;
-        Ok(g)
+        Game::new(v[0], v[1], v[2], v[3])
     }
 }
 
@@ -135,26 +152,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn standard_scores() {
-        let g = Game::STANDARD;
-        assert_eq!(g.scores(Move::C, Move::D), (0.0, 5.0));
-        assert_eq!(g.scores(Move::D, Move::D), (1.0, 1.0));
-        assert!(g.is_prisoners_dilemma());
-    }
-
-    #[test]
-    fn prison_years_is_a_dilemma_with_negative_payoffs() {
-        let g = Game::preset("prison-years").unwrap();
-        assert_eq!(g.scores(Move::D, Move::C), (0.0, -10.0));
-        assert!(g.is_prisoners_dilemma());
+    fn presets_by_name() {
+        assert_eq!(Game::preset("standard").unwrap(), Game::STANDARD);
+        assert_eq!(Game::preset("Prison-Years").unwrap().s, -10.0);
+        assert!(Game::preset("chicken")
+            .unwrap_err()
+            .to_string()
+            .contains("standard, prison-years"));
     }
 
     #[test]
     fn parse_numbers_and_errors() {
         assert_eq!(Game::parse("4,-1,6,0").unwrap().s, -1.0);
         assert_eq!(Game::parse("standard").unwrap(), Game::STANDARD);
-        assert!(Game::parse("1,2,3").unwrap_err().contains("four payoffs"));
-        assert!(Game::parse("1,2,x,4").unwrap_err().contains("not a number"));
-        assert!(Game::parse("1,2,inf,4").is_err());
+        assert!(Game::parse("1,2,3")
+            .unwrap_err()
+            .to_string()
+            .contains("four payoffs"));
+        assert!(Game::parse("1,2,x,4")
+            .unwrap_err()
+            .to_string()
+            .contains("not a number"));
+        assert_eq!(
+            Game::parse("1,2,inf,4"),
+            Err(GameError::NonFinite {
+                name: "T",
+                value: f64::INFINITY
+            })
+        );
+        assert_eq!(Game::parse("1e308,1,1,1").unwrap().largest_payoff(), 1e308);
     }
 }

@@ -101,7 +101,7 @@ impl MatchSpec {
             ));
         }
         trust::validate_run(self.trust_run)?;
-        self.game.validate()
+        self.game.validate().map_err(|e| e.to_string())
     }
 
     /// Whether the number of turns is fixed in advance.

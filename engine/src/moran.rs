@@ -1,3 +1,6 @@
+//! (Over 600 lines: about half is tests that check each formula against an independent
+//! oracle, a closed form or a linear solve; they stay beside the formulas they check.)
+//!
 //! Exact results for finite, well-mixed populations: fixation probabilities, fixation times and
 //! stationary distributions of the Moran and pairwise-comparison (Fermi) processes.
 //!
@@ -29,12 +32,13 @@
 // Index loops mirror the published formulas (and several arrays are indexed together).
 #![allow(clippy::needless_range_loop)]
 
-use serde::{Deserialize, Serialize};
-
-use crate::payoff_matrix::{ln_add_exp, ln_sum_exp, softplus, DynamicsError, PayoffMatrix, Result};
+use crate::linear;
+use crate::payoff_matrix::{
+    ln_add_exp, ln_sum_exp, softplus, DynamicsError, OverflowCause, PayoffMatrix, Result,
+};
 
 /// The update rule of a finite population (see the module docs for the exact definitions).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Process {
     /// Moran birth-death with linear fitness `1 - w + w F` (uniform death among all `N`).
     Moran {
@@ -49,7 +53,8 @@ pub enum Process {
 }
 
 impl Process {
-    fn validate(self) -> Result<()> {
+    /// Checks that the intensity of selection is finite and `>= 0`.
+    pub fn validate(self) -> Result<()> {
         let (name, v) = match self {
             Process::Moran { w } => ("w", w),
             Process::Fermi { beta } => ("beta", beta),
@@ -65,7 +70,7 @@ impl Process {
 }
 
 /// Fixation probabilities of a single mutant (A among `N-1` B, and B among `N-1` A).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fixation {
     /// Probability that one A takes over a population of B.
     pub rho_a: f64,
@@ -80,7 +85,7 @@ pub struct Fixation {
 }
 
 /// Expected times, in elementary steps, starting from one A among `N-1` B.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FixationTimes {
     /// Unconditional mean time until the population is monomorphic (either type).
     pub absorption: f64,
@@ -89,7 +94,7 @@ pub struct FixationTimes {
 }
 
 /// Stationary distribution of the small-mutation-limit embedded chain over `n` strategies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stationary {
     /// Long-run fraction of time the population spends homogeneous in each strategy.
     pub distribution: Vec<f64>,
@@ -128,18 +133,41 @@ fn check_population(n: usize) -> Result<()> {
     Ok(())
 }
 
+/// A vector of `n` values, reserved without aborting when `n` is too large for memory.
+pub(crate) fn reserve(n: usize, what: &'static str) -> Result<Vec<f64>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| DynamicsError::Allocation { what, elements: n })?;
+    Ok(v)
+}
+
+fn overflow(cause: OverflowCause, what: String) -> DynamicsError {
+    DynamicsError::Overflow { cause, what }
+}
+
 fn chain(game: &[[f64; 2]; 2], n: usize, process: Process) -> Result<Chain> {
-    let mut ln_gamma = Vec::with_capacity(n - 1);
-    let mut ln_tplus = Vec::with_capacity(n - 1);
+    let mut ln_gamma = reserve(n - 1, "the transition ratios of the fixation chain")?;
+    let mut ln_tplus = reserve(n - 1, "the transition probabilities of the fixation chain")?;
     let mut blocked = false;
     let nf = n as f64;
     for i in 1..n {
         let (fa, fb) = pair_payoffs(game, n, i);
+        if !(fa.is_finite() && fb.is_finite()) {
+            let largest = game.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+            return Err(overflow(OverflowCause::Payoffs, format!(
+                "the average payoff at i = {i} of N = {n} is not finite; payoffs as large as {largest:e} are too large for this population"
+            )));
+        }
         let fi = i as f64;
         match process {
             Process::Moran { w } => {
                 let f = 1.0 - w + w * fa;
                 let g = 1.0 - w + w * fb;
+                if !(f.is_finite() && g.is_finite()) {
+                    return Err(overflow(OverflowCause::Intensity, format!(
+                        "the Moran fitness 1 - w + w F at i = {i} of N = {n} is not finite (w = {w:e}, payoffs {fa:e} and {fb:e}); reduce w or the payoffs"
+                    )));
+                }
                 for v in [f, g] {
                     if v < 0.0 {
                         return Err(DynamicsError::NegativeFitness {
@@ -167,11 +195,31 @@ fn chain(game: &[[f64; 2]; 2], n: usize, process: Process) -> Result<Chain> {
                 }
             }
             Process::Fermi { beta } => {
-                let z = beta * (fa - fb);
+                let difference = fa - fb;
+                if !difference.is_finite() {
+                    return Err(overflow(OverflowCause::Payoffs, format!(
+                        "the payoff difference at i = {i} of N = {n} is not finite ({fa:e} - {fb:e}); the payoffs are too large"
+                    )));
+                }
+                // beta * difference may be infinite (a huge beta): that is the limit of
+                // strong selection, where the better type is always imitated; a zero
+                // difference stays 0 whatever beta.
+                let z = if difference == 0.0 {
+                    0.0
+                } else {
+                    beta * difference
+                };
                 // T+ = i (N-i) / (N (N-1)) / (1 + e^{-z}); T-/T+ = e^{-z}
                 // (Traulsen, Nowak and Pacheco 2006).
-                ln_gamma.push(-z);
-                ln_tplus.push((fi * (nf - fi) / (nf * (nf - 1.0))).ln() - softplus(-z));
+                if z == f64::NEG_INFINITY {
+                    // A is never imitated in this state: T+ = 0.
+                    blocked = true;
+                    ln_gamma.push(f64::INFINITY);
+                    ln_tplus.push(f64::NEG_INFINITY);
+                } else {
+                    ln_gamma.push(-z);
+                    ln_tplus.push((fi * (nf - fi) / (nf * (nf - 1.0))).ln() - softplus(-z));
+                }
             }
         }
     }
@@ -184,8 +232,9 @@ fn chain(game: &[[f64; 2]; 2], n: usize, process: Process) -> Result<Chain> {
 
 /// Prefix sums `s_0 = 0, s_k = sum_{i<=k} ln gamma_i` (k = 0..N-1), Neumaier-compensated so the
 /// absolute error does not grow with N; once a term is `-inf` (a zero product) it stays there.
-fn prefix_sums(ln_gamma: &[f64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(ln_gamma.len() + 1);
+/// A sum of finite terms that overflows is an error: it would need more than double range.
+fn prefix_sums(ln_gamma: &[f64]) -> Result<Vec<f64>> {
+    let mut out = reserve(ln_gamma.len() + 1, "the prefix sums of the fixation chain")?;
     out.push(0.0);
     let (mut s, mut c) = (0.0f64, 0.0f64);
     let mut dead = false;
@@ -196,6 +245,13 @@ fn prefix_sums(ln_gamma: &[f64]) -> Vec<f64> {
             continue;
         }
         let u = s + t;
+        if !u.is_finite() {
+            return Err(overflow(
+                OverflowCause::Intensity,
+                "the intensity of selection is too large: the products of the transition ratios exceed the double range; reduce w or beta"
+                    .to_string(),
+            ));
+        }
         c += if s.abs() >= t.abs() {
             (s - u) + t
         } else {
@@ -204,16 +260,16 @@ fn prefix_sums(ln_gamma: &[f64]) -> Vec<f64> {
         s = u;
         out.push(s + c);
     }
-    out
+    Ok(out)
 }
 
 /// `ln rho_A = -ln(1 + sum_{k=1}^{N-1} prod_{i=1}^k gamma_i)` (Nowak et al. 2004, eq. 1;
 /// Nowak 2006, "Evolutionary Dynamics", eq. 6.13), evaluated as `-logsumexp(s_0..s_{N-1})`.
-fn ln_rho(chain: &Chain) -> f64 {
+fn ln_rho(chain: &Chain) -> Result<f64> {
     if chain.blocked {
-        return f64::NEG_INFINITY;
+        return Ok(f64::NEG_INFINITY);
     }
-    -ln_sum_exp(&prefix_sums(&chain.ln_gamma))
+    Ok(-ln_sum_exp(&prefix_sums(&chain.ln_gamma)?))
 }
 
 fn game2(game: &PayoffMatrix) -> Result<[[f64; 2]; 2]> {
@@ -226,10 +282,15 @@ fn swapped(g: &[[f64; 2]; 2]) -> [[f64; 2]; 2] {
 }
 
 fn fixation_2x2(game: &[[f64; 2]; 2], n: usize, process: Process) -> Result<Fixation> {
-    let ln_rho_a = ln_rho(&chain(game, n, process)?);
+    let ln_rho_a = ln_rho(&chain(game, n, process)?)?;
     // rho_B is rho_A of the relabelled game [[d, c], [b, a]]: exact and symmetric, and it
     // avoids rho_B = rho_A prod gamma, which fails when rho_A underflows or is zero.
-    let ln_rho_b = ln_rho(&chain(&swapped(game), n, process)?);
+    let ln_rho_b = ln_rho(&chain(&swapped(game), n, process)?)?;
+    if ln_rho_a.is_nan() || ln_rho_b.is_nan() || ln_rho_a > 0.0 || ln_rho_b > 0.0 {
+        return Err(overflow(OverflowCause::Intensity, format!(
+            "the fixation probabilities are not numbers in [0, 1] (ln rho = {ln_rho_a}, {ln_rho_b}); the inputs are too extreme"
+        )));
+    }
     Ok(Fixation {
         rho_a: ln_rho_a.exp(),
         rho_b: ln_rho_b.exp(),
@@ -258,23 +319,21 @@ pub fn fixation_probabilities(
 /// `t_1 = rho_A sum_{k=1}^{N-1} sum_{l=1}^{k} (1/T+_l) prod_{m=l+1}^{k} gamma_m` and
 /// `t_1^A = sum_{k=1}^{N-1} sum_{l=1}^{k} (phi_l/T+_l) prod_{m=l+1}^{k} gamma_m`, with
 /// `phi_l = (1 + sum_{k=1}^{l-1} prod gamma) / (1 + sum_{k=1}^{N-1} prod gamma)` the fixation
-/// probability from `l` A. Errors if A can never grow (a zero fitness), where `t_1^A` is undefined.
+/// probability from `l` A. `None` if A can never grow (a zero fitness, or infinitely strong
+/// selection against it), where `t_1^A` is undefined.
 pub fn fixation_times(
     game: &PayoffMatrix,
     population: usize,
     process: Process,
-) -> Result<FixationTimes> {
+) -> Result<Option<FixationTimes>> {
     process.validate()?;
     check_population(population)?;
     let g = game2(game)?;
     let ch = chain(&g, population, process)?;
     if ch.blocked {
-        return Err(DynamicsError::InvalidParameter {
-            name: "game",
-            reason: "A has zero fitness in some state, so it can never fix: times undefined".into(),
-        });
+        return Ok(None);
     }
-    let s = prefix_sums(&ch.ln_gamma);
+    let s = prefix_sums(&ch.ln_gamma)?;
     let ln_norm = ln_sum_exp(&s);
     // Inner sums by the recursion Q_k = gamma_k Q_{k-1} + w_l / T+_k (O(N), log space; a
     // zero gamma gives -inf, which the recursion handles without NaN).
@@ -292,10 +351,17 @@ pub fn fixation_times(
         ln_t = ln_add_exp(ln_t, ln_q);
         ln_ta = ln_add_exp(ln_ta, ln_r);
     }
-    Ok(FixationTimes {
+    let times = FixationTimes {
         absorption: (ln_t - ln_norm).exp(),
         conditional_a: ln_ta.exp(),
-    })
+    };
+    if !(times.absorption.is_finite() && times.conditional_a.is_finite()) {
+        return Err(overflow(OverflowCause::Size, format!(
+            "the fixation times are not finite ({} and {} steps); the population or the intensity of selection is too large",
+            times.absorption, times.conditional_a
+        )));
+    }
+    Ok(Some(times))
 }
 
 /// Stationary distribution of the small-mutation-limit chain from pairwise fixation
@@ -365,50 +431,10 @@ pub fn stationary_from_fixation<R: AsRef<[f64]>>(rho: &[R]) -> Result<Stationary
     })
 }
 
-/// Solves the augmented system `m = [A | b]` (rows equilibrated, partial pivoting). The
-/// solution is a probability vector up to round-off: tiny negatives are clamped and it is
-/// renormalised.
-fn solve_augmented(mut m: Vec<Vec<f64>>, what: &'static str) -> Result<Vec<f64>> {
-    let n = m.len();
-    // Row equilibration: rows built from probabilities of order 1e-200 would otherwise never
-    // win a pivot against the normalisation row, though the system is perfectly conditioned.
-    for row in m.iter_mut() {
-        let mx = row[..n].iter().fold(0.0f64, |a, &v| a.max(v.abs()));
-        if mx == 0.0 || !mx.is_finite() {
-            return Err(DynamicsError::Singular(what));
-        }
-        row.iter_mut().for_each(|v| *v /= mx);
-    }
-    for col in 0..n {
-        let p = (col..n)
-            .max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
-            .unwrap_or(col);
-        if m[p][col] == 0.0 || !m[p][col].is_finite() {
-            return Err(DynamicsError::Singular(what));
-        }
-        m.swap(col, p);
-        let (top, rest) = m.split_at_mut(col + 1);
-        let pivot_row = &top[col];
-        for row in rest.iter_mut() {
-            let factor = row[col] / pivot_row[col];
-            if factor != 0.0 {
-                for k in col..=n {
-                    row[k] -= factor * pivot_row[k];
-                }
-            }
-        }
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let mut acc = m[i][n];
-        for k in i + 1..n {
-            acc -= m[i][k] * x[k];
-        }
-        x[i] = acc / m[i][i];
-    }
-    if x.iter().any(|v| !v.is_finite()) {
-        return Err(DynamicsError::Singular(what));
-    }
+/// Solves the balance equations with [`linear::solve`]. The solution is a probability vector
+/// up to round-off: tiny negatives are clamped and it is renormalised.
+fn solve_augmented(m: Vec<Vec<f64>>, what: &'static str) -> Result<Vec<f64>> {
+    let mut x = linear::solve(m, 0.0).ok_or(DynamicsError::Singular(what))?;
     x.iter_mut().for_each(|v| *v = v.max(0.0));
     let total: f64 = x.iter().sum();
     if total <= 0.0 {
@@ -429,94 +455,24 @@ pub fn small_mutation_stationary(
     check_population(population)?;
     let n = matrix.size();
     let mut rho = vec![vec![0.0; n]; n];
+    // A failure names the pair, so a user knows which strategies' payoffs caused it.
+    let pair_error = |e: DynamicsError, i: usize, j: usize| match e {
+        DynamicsError::Overflow { cause, what } => overflow(
+            cause,
+            format!("strategy {} invading strategy {}: {what}", j + 1, i + 1),
+        ),
+        other => other,
+    };
     for i in 0..n {
         for j in i + 1..n {
             // Mutant j in resident i: A = j, B = i.
-            let fx = fixation_2x2(&matrix.pair(j, i), population, process)?;
+            let fx = fixation_2x2(&matrix.pair(j, i), population, process)
+                .map_err(|e| pair_error(e, i, j))?;
             rho[i][j] = fx.rho_a;
             rho[j][i] = fx.rho_b;
         }
     }
     stationary_from_fixation(&rho)
-}
-
-/// Stationary distribution of the full two-strategy birth-death chain with mutation
-/// probability `mu` in `(0, 1]`, over states `i = 0..=N` (number of A).
-///
-/// Mutation: under [`Process::Moran`] each offspring has the other type with probability `mu`;
-/// under [`Process::Fermi`] with probability `mu` the focal individual switches type instead of
-/// imitating (as in [`crate::population`]). Detailed balance of a birth-death chain gives
-/// `pi_{i+1} / pi_i = T+_i / T-_{i+1}` (Karlin and Taylor 1975, ch. 4; Traulsen and Hauert
-/// 2009), evaluated in log space.
-pub fn mutation_stationary(
-    game: &PayoffMatrix,
-    population: usize,
-    process: Process,
-    mu: f64,
-) -> Result<Vec<f64>> {
-    process.validate()?;
-    check_population(population)?;
-    if !(mu > 0.0 && mu <= 1.0) {
-        return Err(DynamicsError::InvalidParameter {
-            name: "mutation probability",
-            reason: format!("must be in (0, 1], got {mu}"),
-        });
-    }
-    let g = game2(game)?;
-    let n = population;
-    let nf = n as f64;
-    // ln T+_i for i = 0..N-1 and ln T-_i for i = 1..N (index i).
-    let mut ln_up = vec![f64::NEG_INFINITY; n + 1];
-    let mut ln_down = vec![f64::NEG_INFINITY; n + 1];
-    for i in 0..=n {
-        let fi = i as f64;
-        let (fa, fb) = pair_payoffs(&g, n, i);
-        match process {
-            Process::Moran { w } => {
-                // Only types present in state i have a (meaningful) fitness.
-                let f = if i > 0 { 1.0 - w + w * fa } else { 0.0 };
-                let gg = if i < n { 1.0 - w + w * fb } else { 0.0 };
-                if f < 0.0 || gg < 0.0 {
-                    return Err(DynamicsError::NegativeFitness {
-                        value: f.min(gg),
-                        context: format!("Moran fitness at i = {i} of N = {n}, w = {w}"),
-                    });
-                }
-                let total = fi * f + (nf - fi) * gg;
-                if total <= 0.0 {
-                    return Err(DynamicsError::InvalidParameter {
-                        name: "game",
-                        reason: format!("total fitness is {total} at i = {i}"),
-                    });
-                }
-                let born_a = (fi * f * (1.0 - mu) + (nf - fi) * gg * mu) / total;
-                let born_b = ((nf - fi) * gg * (1.0 - mu) + fi * f * mu) / total;
-                ln_up[i] = born_a.ln() + ((nf - fi) / nf).ln();
-                ln_down[i] = born_b.ln() + (fi / nf).ln();
-            }
-            Process::Fermi { beta } => {
-                let z = beta * (fa - fb);
-                let imitate = (1.0 - mu).ln();
-                let up = ln_add_exp(imitate + (fi / (nf - 1.0)).ln() - softplus(-z), mu.ln());
-                let down = ln_add_exp(
-                    imitate + ((nf - fi) / (nf - 1.0)).ln() - softplus(z),
-                    mu.ln(),
-                );
-                ln_up[i] = ((nf - fi) / nf).ln() + up;
-                ln_down[i] = (fi / nf).ln() + down;
-            }
-        }
-    }
-    let mut ln_pi = vec![0.0; n + 1];
-    for i in 0..n {
-        let step = ln_up[i] - ln_down[i + 1];
-        if !step.is_finite() {
-            return Err(DynamicsError::Singular("mutation chain is reducible"));
-        }
-        ln_pi[i + 1] = ln_pi[i] + step;
-    }
-    let norm = ln_sum_exp(&ln_pi);
-    Ok(ln_pi.iter().map(|v| (v - norm).exp()).collect())
 }
 
 #[cfg(test)]
@@ -660,13 +616,15 @@ mod tests {
         // Neutral Moran: conditional fixation time N (N-1) (Antal and Scheuring 2006) and
         // unconditional absorption time N H_{N-1} from one mutant.
         let neutral = PayoffMatrix::from_rows(&[[1.0, 1.0], [1.0, 1.0]]).unwrap();
-        let t = fixation_times(&neutral, 20, Process::Moran { w: 0.5 }).unwrap();
+        let t = fixation_times(&neutral, 20, Process::Moran { w: 0.5 })
+            .unwrap()
+            .unwrap();
         assert!(rel(t.conditional_a, 20.0 * 19.0) < 1e-12, "{t:?}");
         let h: f64 = (1..20).map(|k| 1.0 / k as f64).sum();
         assert!(rel(t.absorption, 20.0 * h) < 1e-12, "{t:?}");
         let g = nowak();
         for process in [Process::Moran { w: 0.1 }, Process::Fermi { beta: 0.3 }] {
-            let t = fixation_times(&g, 10, process).unwrap();
+            let t = fixation_times(&g, 10, process).unwrap().unwrap();
             let (t1, ta) = times_by_linear_solve(&g.pair(0, 1), 10, process);
             assert!(rel(t.absorption, t1) < 1e-10, "{t:?} {t1}");
             assert!(rel(t.conditional_a, ta) < 1e-10, "{t:?} {ta}");
@@ -759,24 +717,45 @@ mod tests {
     }
 
     #[test]
-    fn mutation_chain_limits() {
-        let g = nowak();
-        for p in [Process::Moran { w: 0.1 }, Process::Fermi { beta: 0.1 }] {
-            // Small mutation: the chain lives at the monomorphic states, in the ratio
-            // pi_N / pi_0 -> rho_A / rho_B (Fudenberg and Imhof 2006).
-            let pi = mutation_stationary(&g, 10, p, 1e-9).unwrap();
-            assert!((pi.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-            let fx = fixation_probabilities(&g, 10, p).unwrap();
-            assert!(rel(pi[10] / pi[0], fx.rho_a / fx.rho_b) < 1e-6, "{pi:?}");
+    fn extreme_inputs_give_limits_or_errors_never_nan() {
+        // beta = 1e308: beta * (payoff difference) is infinite, the limit of strong
+        // selection. In the Nowak game ALLD earns more than TFT in a mostly-ALLD population,
+        // so one TFT never spreads (rho_a = 0, A never fixes: no times), while one ALLD
+        // among TFT... also loses to TFT at i = N-1 (TFT earns 30 * 8/9 + 9/9 > 14): rho_b = 0.
+        let fx = fixation_probabilities(&nowak(), 10, Process::Fermi { beta: 1e308 }).unwrap();
+        assert_eq!(fx.rho_a, 0.0);
+        assert!(fx.ln_rho_a < -1e300, "{fx:?}");
+        assert!(fx.rho_b.is_finite() && (0.0..=1.0).contains(&fx.rho_b));
+        // Times: a number, "never fixes", or an error that says what overflowed; never NaN.
+        match fixation_times(&nowak(), 10, Process::Fermi { beta: 1e308 }) {
+            Ok(Some(t)) => assert!(t.absorption.is_finite() && t.conditional_a.is_finite()),
+            Ok(None) => {}
+            Err(e) => assert!(matches!(e, DynamicsError::Overflow { .. }), "{e}"),
         }
-        // Neutral Moran with mu = 1/2: every offspring type is a fair coin and death is
-        // uniform, so the stationary law is Binomial(N, 1/2).
-        let neutral = PayoffMatrix::from_rows(&[[1.0, 1.0], [1.0, 1.0]]).unwrap();
-        let pi = mutation_stationary(&neutral, 6, Process::Moran { w: 0.3 }, 0.5).unwrap();
-        let binom = [1.0, 6.0, 15.0, 20.0, 15.0, 6.0, 1.0];
-        for (p, b) in pi.iter().zip(binom) {
-            assert!(rel(*p, b / 64.0) < 1e-13);
+        // A payoff of 1e308 times 8 co-players overflows: an error that says so.
+        let huge = PayoffMatrix::from_rows(&[[1e308, -1e308], [1e308, 0.0]]).unwrap();
+        let e = fixation_probabilities(&huge, 10, Process::Fermi { beta: 1.0 }).unwrap_err();
+        assert!(
+            matches!(&e, DynamicsError::Overflow { cause: OverflowCause::Payoffs, what } if what.contains("too large")),
+            "{e}"
+        );
+        let e = fixation_probabilities(&nowak(), 10, Process::Moran { w: 1e308 }).unwrap_err();
+        assert!(matches!(e, DynamicsError::Overflow { .. }), "{e}");
+        // Stationary with a huge beta: no NaN, a probability vector.
+        let three =
+            PayoffMatrix::from_rows(&[[3.0, 0.0, 5.0], [5.0, 1.0, 0.0], [0.0, 5.0, 1.0]]).unwrap();
+        match small_mutation_stationary(&three, 100, Process::Fermi { beta: 1e308 }) {
+            Ok(st) => {
+                assert!(st.distribution.iter().all(|v| v.is_finite()));
+                assert!((st.distribution.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            }
+            Err(e) => assert!(
+                matches!(
+                    e,
+                    DynamicsError::Singular(_) | DynamicsError::Overflow { .. }
+                ),
+                "{e}"
+            ),
         }
-        assert!(mutation_stationary(&g, 10, Process::Moran { w: 0.1 }, 0.0).is_err());
     }
 }

@@ -5,7 +5,6 @@
 //! strategy `j` (row player's payoff). Validation happens once, here, so the numerical code can
 //! assume a finite square matrix.
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Everything that can go wrong in the evolutionary-dynamics modules. User input never panics:
@@ -65,6 +64,23 @@ pub enum DynamicsError {
     /// A linear system has no unique solution (e.g. a reducible transition matrix).
     #[error("singular linear system: {0}")]
     Singular(&'static str),
+    /// A result is not a finite number: the inputs are too large (or too extreme) for the
+    /// computation; `what` says which.
+    #[error("the computation overflows: {what}")]
+    Overflow {
+        /// Which kind of input is too large.
+        cause: OverflowCause,
+        /// Which input overflowed, and where.
+        what: String,
+    },
+    /// Memory for a result could not be reserved.
+    #[error("cannot reserve memory for {what} ({elements} values)")]
+    Allocation {
+        /// What was being stored.
+        what: &'static str,
+        /// How many values.
+        elements: usize,
+    },
     /// The ODE integrator could not reach the requested time.
     #[error("integration failed at t = {t}: {reason}")]
     Integration {
@@ -75,13 +91,22 @@ pub enum DynamicsError {
     },
 }
 
+/// Which kind of input made a computation overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowCause {
+    /// The payoffs are too large.
+    Payoffs,
+    /// The intensity of selection is too large.
+    Intensity,
+    /// The population (or a count) is too large.
+    Size,
+}
+
 /// Result alias for the dynamics modules.
 pub type Result<T, E = DynamicsError> = std::result::Result<T, E>;
 
 /// A validated, finite, square `n x n` payoff matrix (row player's payoffs), stored row-major.
-/// Serialises as a list of rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Vec<f64>>", into = "Vec<Vec<f64>>")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoffMatrix {
     n: usize,
     entries: Vec<f64>,
@@ -112,6 +137,42 @@ impl PayoffMatrix {
             entries.extend_from_slice(r);
         }
         Ok(PayoffMatrix { n, entries })
+    }
+
+    /// Parses `"a,b;c,d"`: rows separated by `;` (a trailing `;` is allowed), entries by `,`
+    /// (the `--matrix` flag). Errors name rows and columns from 1.
+    pub fn parse(text: &str) -> std::result::Result<Self, MatrixTextError> {
+        let trimmed = text.trim().trim_end_matches(';');
+        if trimmed.trim().is_empty() {
+            return Err(MatrixTextError::Empty);
+        }
+        let mut rows = Vec::new();
+        for (r, row) in trimmed.split(';').enumerate() {
+            let mut entries = Vec::new();
+            for (c, v) in row.split(',').enumerate() {
+                let v = v.trim();
+                let x: f64 = v.parse().map_err(|_| MatrixTextError::NotANumber {
+                    row: r + 1,
+                    column: c + 1,
+                    text: v.to_string(),
+                })?;
+                entries.push(x);
+            }
+            rows.push(entries);
+        }
+        PayoffMatrix::from_rows(&rows).map_err(|e| match e {
+            DynamicsError::NotSquare { row, len, expected } => MatrixTextError::NotSquare {
+                row: row + 1,
+                len,
+                expected,
+            },
+            DynamicsError::NonFinite { row, col, value } => MatrixTextError::NonFinite {
+                row: row + 1,
+                column: col + 1,
+                value,
+            },
+            _ => MatrixTextError::Empty,
+        })
     }
 
     /// Number of strategies `n`.
@@ -163,17 +224,44 @@ impl PayoffMatrix {
     }
 }
 
-impl TryFrom<Vec<Vec<f64>>> for PayoffMatrix {
-    type Error = DynamicsError;
-    fn try_from(rows: Vec<Vec<f64>>) -> Result<Self> {
-        PayoffMatrix::from_rows(&rows)
-    }
-}
-
-impl From<PayoffMatrix> for Vec<Vec<f64>> {
-    fn from(m: PayoffMatrix) -> Self {
-        m.to_rows()
-    }
+/// A `--matrix` text that is not a matrix. Rows and columns count from 1, as users write them.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum MatrixTextError {
+    /// Nothing but separators.
+    #[error("the matrix is empty; expected rows like \"3,0;5,1\"")]
+    Empty,
+    /// An entry that is not a number.
+    #[error("row {row}, entry {column}: cannot read {text:?} as a number")]
+    NotANumber {
+        /// Row, from 1.
+        row: usize,
+        /// Entry in the row, from 1.
+        column: usize,
+        /// The text.
+        text: String,
+    },
+    /// A row of the wrong length.
+    #[error(
+        "the matrix is not square: row {row} has {len} entries, expected {expected} (one per row)"
+    )]
+    NotSquare {
+        /// Row, from 1.
+        row: usize,
+        /// Its length.
+        len: usize,
+        /// The number of rows.
+        expected: usize,
+    },
+    /// NaN or infinity.
+    #[error("entry at row {row}, column {column} is not a finite number: {value}")]
+    NonFinite {
+        /// Row, from 1.
+        row: usize,
+        /// Column, from 1.
+        column: usize,
+        /// The value.
+        value: f64,
+    },
 }
 
 /// `ln(exp(a) + exp(b))` without overflow; `-inf` terms contribute nothing.
@@ -255,13 +343,34 @@ mod tests {
     }
 
     #[test]
-    fn serde_round_trip_validates() {
-        let m = PayoffMatrix::from_rows(&[[3.0, 0.0], [5.0, 1.0]]).unwrap();
-        let json = serde_json::to_string(&m).unwrap();
-        assert_eq!(json, "[[3.0,0.0],[5.0,1.0]]");
-        let back: PayoffMatrix = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, m);
-        assert!(serde_json::from_str::<PayoffMatrix>("[[1.0],[2.0]]").is_err());
+    fn matrix_text_parses_with_one_based_errors() {
+        let m = PayoffMatrix::parse(" 3,0 ; 5,1 ;").unwrap();
+        assert_eq!(m.to_rows(), vec![vec![3.0, 0.0], vec![5.0, 1.0]]);
+        assert_eq!(PayoffMatrix::parse(" ; "), Err(MatrixTextError::Empty));
+        assert_eq!(
+            PayoffMatrix::parse("1,2;3"),
+            Err(MatrixTextError::NotSquare {
+                row: 2,
+                len: 1,
+                expected: 2
+            })
+        );
+        assert!(matches!(
+            PayoffMatrix::parse("1,x;2,3"),
+            Err(MatrixTextError::NotANumber {
+                row: 1,
+                column: 2,
+                ..
+            })
+        ));
+        assert!(matches!(
+            PayoffMatrix::parse("1,nan;2,3"),
+            Err(MatrixTextError::NonFinite {
+                row: 1,
+                column: 2,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,6 +1,9 @@
+//! (Over 600 lines: the integrator and its tableau are one unit, and about 250 lines are tests
+//! against analytic solutions and conserved quantities.)
+//!
 //! Deterministic dynamics of infinite populations: the discrete replicator map (Axelrod's
 //! ecological simulation), the continuous replicator equation, the replicator-mutator
-//! equation, and rest points of small games with their stability.
+//! equation (rest points and their stability are in [`crate::rest_points`]).
 //!
 //! # Conventions
 //!
@@ -19,12 +22,10 @@
 // Index loops mirror the published formulas (and several arrays are indexed together).
 #![allow(clippy::needless_range_loop)]
 
-use serde::{Deserialize, Serialize};
-
 use crate::payoff_matrix::{ln_sum_exp, DynamicsError, PayoffMatrix, Result};
 
 /// Error tolerances of the adaptive integrator (on `ln x`, i.e. relative on shares).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tolerances {
     /// Relative tolerance on `ln x_i`.
     pub rtol: f64,
@@ -47,7 +48,7 @@ impl Default for Tolerances {
 }
 
 /// States of a continuous dynamics at the requested times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trajectory {
     /// The requested times.
     pub times: Vec<f64>,
@@ -57,39 +58,6 @@ pub struct Trajectory {
     pub accepted_steps: usize,
     /// Rejected integrator steps.
     pub rejected_steps: usize,
-}
-
-/// Linear stability of a rest point on the simplex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Stability {
-    /// All eigenvalues have negative real part (asymptotically stable).
-    Stable,
-    /// Some eigenvalue has positive real part.
-    Unstable,
-    /// No positive real part, but some zero real part: linearisation is inconclusive.
-    NonHyperbolic,
-}
-
-/// A complex eigenvalue.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Eigenvalue {
-    /// Real part.
-    pub re: f64,
-    /// Imaginary part.
-    pub im: f64,
-}
-
-/// A rest point of the replicator equation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RestPoint {
-    /// The shares.
-    pub x: Vec<f64>,
-    /// Strategies with positive share.
-    pub support: Vec<usize>,
-    /// Eigenvalues of the Jacobian restricted to the simplex (`n - 1` of them).
-    pub eigenvalues: Vec<Eigenvalue>,
-    /// Classification from the real parts.
-    pub stability: Stability,
 }
 
 fn shares(x0: &[f64], n: usize) -> Result<Vec<f64>> {
@@ -147,7 +115,13 @@ pub fn discrete_replicator(
             context: "discrete replicator needs non-negative payoffs".into(),
         });
     }
-    let mut out = Vec::with_capacity(generations + 1);
+    let rows = generations.saturating_add(1);
+    let mut out = Vec::new();
+    out.try_reserve_exact(rows)
+        .map_err(|_| DynamicsError::Allocation {
+            what: "the trajectory of the discrete replicator map",
+            elements: rows.saturating_mul(n),
+        })?;
     out.push(x.clone());
     let mut weighted = vec![0.0; n];
     for generation in 0..generations {
@@ -156,6 +130,15 @@ pub fn discrete_replicator(
             *wi = x[i] * fi;
         }
         let mean: f64 = weighted.iter().sum();
+        if !mean.is_finite() {
+            return Err(DynamicsError::Overflow {
+                cause: crate::payoff_matrix::OverflowCause::Payoffs,
+                what: format!(
+                    "the mean payoff at generation {generation} is not finite; the payoffs (up to {:e}) are too large",
+                    a.min_entry().abs().max(max_entry(a))
+                ),
+            });
+        }
         if mean <= 0.0 {
             return Err(DynamicsError::InvalidParameter {
                 name: "population",
@@ -168,6 +151,37 @@ pub fn discrete_replicator(
         out.push(x.clone());
     }
     Ok(out)
+}
+
+fn max_entry(a: &PayoffMatrix) -> f64 {
+    (0..a.size())
+        .flat_map(|i| a.row(i).iter().copied())
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Uniform mutation matrix: the offspring of `j` is each `i != j` with probability
+/// `mu / (n - 1)` (rows are parents, so each row sums to 1). `mu` must be in `[0, 1]`.
+pub fn uniform_mutation(n: usize, mu: f64) -> Result<Vec<Vec<f64>>> {
+    if !(0.0..=1.0).contains(&mu) {
+        return Err(DynamicsError::InvalidParameter {
+            name: "mutation",
+            reason: format!("must be in [0, 1], got {mu}"),
+        });
+    }
+    let off = if n > 1 { mu / (n - 1) as f64 } else { 0.0 };
+    Ok((0..n)
+        .map(|j| {
+            (0..n)
+                .map(|i| {
+                    if i == j {
+                        1.0 - off * (n - 1) as f64
+                    } else {
+                        off
+                    }
+                })
+                .collect()
+        })
+        .collect())
 }
 
 // Dormand-Prince 5(4) tableau (Hairer, Norsett and Wanner, table II.5.2).
@@ -555,152 +569,6 @@ pub fn replicator_mutator<R: AsRef<[f64]>>(
     })
 }
 
-/// Largest game for [`rest_points`].
-const MAX_REST_POINT_STRATEGIES: usize = 3;
-
-/// All isolated rest points of the replicator equation for `n <= 3` strategies (vertices, edge
-/// points and interior), each with the eigenvalues of the Jacobian restricted to the simplex.
-///
-/// For every support `S` the rest point solves `(Ax)_i = v` for `i` in `S`, `sum x = 1`
-/// (Hofbauer and Sigmund 1998, sec. 7.2); supports whose system is singular (continua of rest
-/// points, e.g. equal payoffs) are skipped. Jacobian: `J_ik = delta_ik ((Ax)_i - x'Ax) +
-/// x_i (A_ik - (Ax)_k - (A'x)_k)`, reduced to the simplex by eliminating `x_n`
-/// (`Jr_ik = J_ik - J_in`).
-pub fn rest_points(a: &PayoffMatrix) -> Result<Vec<RestPoint>> {
-    let n = a.size();
-    if n > MAX_REST_POINT_STRATEGIES {
-        return Err(DynamicsError::InvalidParameter {
-            name: "payoff matrix",
-            reason: format!("rest points are implemented for n <= 3, got n = {n}"),
-        });
-    }
-    let scale = (0..n)
-        .flat_map(|i| a.row(i).iter().copied())
-        .fold(0.0f64, |m, v| m.max(v.abs()))
-        .max(1.0);
-    let mut points = Vec::new();
-    for mask in 1u32..(1 << n) {
-        let support: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
-        let k = support.len();
-        // Unknowns x_S and v; equations (Ax)_i - v = 0 (i in S), sum x_S = 1.
-        let mut m = vec![vec![0.0; k + 2]; k + 1];
-        for (r, &i) in support.iter().enumerate() {
-            for (c, &j) in support.iter().enumerate() {
-                m[r][c] = a.get(i, j);
-            }
-            m[r][k] = -1.0;
-        }
-        for c in 0..k {
-            m[k][c] = 1.0;
-        }
-        m[k][k + 1] = 1.0;
-        let Some(sol) = small_solve(m, 1e-12 * scale) else {
-            continue;
-        };
-        if sol[..k].iter().any(|&v| v <= 1e-12) {
-            continue; // belongs to a smaller face (or outside the simplex)
-        }
-        let mut x = vec![0.0; n];
-        for (c, &i) in support.iter().enumerate() {
-            x[i] = sol[c];
-        }
-        let eigenvalues = simplex_eigenvalues(a, &x);
-        let tol = 1e-9 * scale;
-        let stability = if eigenvalues.iter().any(|e| e.re > tol) {
-            Stability::Unstable
-        } else if eigenvalues.iter().all(|e| e.re < -tol) {
-            Stability::Stable
-        } else {
-            Stability::NonHyperbolic
-        };
-        points.push(RestPoint {
-            x,
-            support,
-            eigenvalues,
-            stability,
-        });
-    }
-    Ok(points)
-}
-
-/// Gaussian elimination with partial pivoting on an augmented matrix; `None` if a pivot is
-/// below `eps`.
-fn small_solve(mut m: Vec<Vec<f64>>, eps: f64) -> Option<Vec<f64>> {
-    let n = m.len();
-    for col in 0..n {
-        let p = (col..n).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
-        if m[p][col].abs() <= eps {
-            return None;
-        }
-        m.swap(col, p);
-        for r in col + 1..n {
-            let f = m[r][col] / m[col][col];
-            for c in col..=n {
-                m[r][c] -= f * m[col][c];
-            }
-        }
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let mut acc = m[i][n];
-        for c in i + 1..n {
-            acc -= m[i][c] * x[c];
-        }
-        x[i] = acc / m[i][i];
-    }
-    Some(x)
-}
-
-/// Eigenvalues of the replicator Jacobian restricted to the simplex at `x` (n <= 3).
-fn simplex_eigenvalues(a: &PayoffMatrix, x: &[f64]) -> Vec<Eigenvalue> {
-    let n = x.len();
-    let ax: Vec<f64> = (0..n)
-        .map(|i| (0..n).map(|j| a.get(i, j) * x[j]).sum())
-        .collect();
-    let atx: Vec<f64> = (0..n)
-        .map(|k| (0..n).map(|i| a.get(i, k) * x[i]).sum())
-        .collect();
-    let mean: f64 = (0..n).map(|i| x[i] * ax[i]).sum();
-    let j = |i: usize, k: usize| {
-        let diag = if i == k { ax[i] - mean } else { 0.0 };
-        diag + x[i] * (a.get(i, k) - ax[k] - atx[k])
-    };
-    let last = n - 1;
-    let jr = |i: usize, k: usize| j(i, k) - j(i, last);
-    match n {
-        1 => Vec::new(),
-        2 => vec![Eigenvalue {
-            re: jr(0, 0),
-            im: 0.0,
-        }],
-        _ => {
-            // 2x2: lambda = tr/2 +- sqrt(tr^2/4 - det).
-            let (p, q, r, s) = (jr(0, 0), jr(0, 1), jr(1, 0), jr(1, 1));
-            let half = 0.5 * (p + s);
-            let disc = 0.25 * (p - s) * (p - s) + q * r;
-            if disc >= 0.0 {
-                let d = disc.sqrt();
-                vec![
-                    Eigenvalue {
-                        re: half + d,
-                        im: 0.0,
-                    },
-                    Eigenvalue {
-                        re: half - d,
-                        im: 0.0,
-                    },
-                ]
-            } else {
-                let d = (-disc).sqrt();
-                vec![
-                    Eigenvalue { re: half, im: d },
-                    Eigenvalue { re: half, im: -d },
-                ]
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -854,46 +722,5 @@ mod tests {
             replicator_mutator(&a, &[[1.0, 0.0], [0.0, 1.0]], &[1.0; 3], &[1.0], &tol),
             Err(DynamicsError::DimensionMismatch { .. })
         ));
-    }
-
-    #[test]
-    fn rest_points_and_stability() {
-        // Hawk-dove-like [[0,3],[1,2]]: interior x = 1/2, dx/dt = x(1-x)(1-2x), eigenvalue
-        // -1/2 (stable); both vertices invadable (eigenvalue A_ji - A_ii = 1).
-        let hd = PayoffMatrix::from_rows(&[[0.0, 3.0], [1.0, 2.0]]).unwrap();
-        let rp = rest_points(&hd).unwrap();
-        assert_eq!(rp.len(), 3);
-        let interior = rp.iter().find(|p| p.support.len() == 2).unwrap();
-        assert!((interior.x[0] - 0.5).abs() < 1e-14);
-        assert!((interior.eigenvalues[0].re + 0.5).abs() < 1e-14);
-        assert_eq!(interior.stability, Stability::Stable);
-        assert!(rp
-            .iter()
-            .filter(|p| p.support.len() == 1)
-            .all(
-                |p| p.stability == Stability::Unstable && (p.eigenvalues[0].re - 1.0).abs() < 1e-14
-            ));
-        // RPS: centre with eigenvalues +-i/sqrt(3) (Hofbauer and Sigmund 1998, sec. 7.7),
-        // vertices are saddles; no edge rest points.
-        let rps = PayoffMatrix::from_rows(&[[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])
-            .unwrap();
-        let rp = rest_points(&rps).unwrap();
-        assert_eq!(rp.len(), 4);
-        let c = rp.iter().find(|p| p.support.len() == 3).unwrap();
-        assert!(c.x.iter().all(|v| (v - 1.0 / 3.0).abs() < 1e-14));
-        assert_eq!(c.stability, Stability::NonHyperbolic);
-        for e in &c.eigenvalues {
-            assert!(e.re.abs() < 1e-14 && (e.im.abs() - 1.0 / 3f64.sqrt()).abs() < 1e-14);
-        }
-        assert!(rp
-            .iter()
-            .filter(|p| p.support.len() == 1)
-            .all(|p| p.stability == Stability::Unstable));
-        // Axelrod's game: ALLD (vertex 1) is stable (ALLC and TFT earn 0 and 9 < 10 against it).
-        let rp = rest_points(&axelrod()).unwrap();
-        let alld = rp.iter().find(|p| p.support == vec![1]).unwrap();
-        assert_eq!(alld.stability, Stability::Stable);
-        let four = PayoffMatrix::from_rows(&[[1.0; 4]; 4]).unwrap();
-        assert!(rest_points(&four).is_err());
     }
 }

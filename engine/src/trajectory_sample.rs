@@ -62,28 +62,6 @@ pub fn sample<P: PairPayoff + ?Sized>(
     Ok(SampledTrajectories { steps, counts })
 }
 
-impl SampledTrajectories {
-    /// CSV: `run,step,<one column per strategy>` with the counts.
-    pub fn csv(&self, labels: &[String]) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header = vec!["run".to_string(), "step".to_string()];
-        header.extend(labels.iter().cloned());
-        let mut rows = vec![header];
-        for (r, run) in self.counts.iter().enumerate() {
-            for (t, c) in self.steps.iter().zip(run) {
-                let mut rec = vec![r.to_string(), t.to_string()];
-                rec.extend(c.iter().map(|x| x.to_string()));
-                rows.push(rec);
-            }
-        }
-        for row in rows {
-            // Writing to a Vec cannot fail.
-            let _ = w.write_record(&row);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +104,5 @@ mod tests {
                 assert!(moved as u64 <= 2 * (steps[1] - steps[0]));
             }
         }
-        let csv = s.csv(&["A".into(), "B".into(), "C".into()]);
-        assert!(csv.starts_with("run,step,A,B,C\n0,0,4,4,4\n"), "{csv}");
     }
 }

@@ -582,86 +582,6 @@ impl TrustResults {
         }
         Some(slowest.map_or((0, 1), |(p, _)| p))
     }
-
-    /// `trust.csv`: one row per player in the given order (the ranking); empty fields where
-    /// a figure does not exist (e.g. mean `built_at` when trust was never built).
-    pub fn csv(&self, order: &[usize]) -> String {
-        let mut out = String::from(
-            "Name,Matches,Turns,Share_built,Mean_built_at,Betrayals_per_1000_turns,\
-             Betrayed_per_1000_turns,Mean_recovery_turns,Share_never_recovered,\
-             Share_lost_for_good,Cost_per_betrayal,Victim_cost_per_betrayal,\
-             Cost_per_betrayal_suffered,Most_betrayed,Most_betrayed_by,Never_defected_first,\
-             Trust_run\n",
-        );
-        let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
-        let text = |x: &Option<String>| x.as_deref().map_or(String::new(), csv_field);
-        for &i in order {
-            let s = &self.strategies[i];
-            let row = [
-                csv_field(&s.name),
-                s.tally.matches.to_string(),
-                s.tally.turns.to_string(),
-                num(s.share_built),
-                num(s.mean_built_at),
-                num(s.betrayals_per_1000_turns),
-                num(s.betrayed_per_1000_turns),
-                num(s.mean_recovery),
-                num(s.share_never_recovered),
-                num(s.share_lost_for_good),
-                num(s.cost_per_betrayal),
-                num(s.victim_cost_per_betrayal),
-                num(s.cost_per_betrayal_suffered),
-                text(&s.most_betrayed),
-                text(&s.most_betrayed_by),
-                s.never_defected_first.to_string(),
-                self.run.to_string(),
-            ];
-            out.push_str(&row.join(","));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// A plain-text trust table for terminals, rows in the given order.
-    pub fn table(&self, order: &[usize]) -> String {
-        let width = order
-            .iter()
-            .map(|&i| self.strategies[i].name.chars().count())
-            .max()
-            .unwrap_or(8)
-            .max(8);
-        let mut out = format!(
-            "Trust (a run of {} mutual cooperations):\n{:<width$}  {:>7}  {:>9}  {:>10}  {:>9}  {:>13}\n",
-            self.run, "Strategy", "Built", "Built at", "Betrayals", "Recovery", "Lost for good"
-        );
-        let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v));
-        let num = |x: Option<f64>, d: usize| x.map_or("-".to_string(), |v| format!("{v:.d$}"));
-        for &i in order {
-            let s = &self.strategies[i];
-            out.push_str(&format!(
-                "{:<width$}  {:>7}  {:>9}  {:>10}  {:>9}  {:>13}\n",
-                s.name,
-                pct(s.share_built),
-                num(s.mean_built_at, 1),
-                num(s.betrayals_per_1000_turns, 2),
-                num(s.mean_recovery, 1),
-                pct(s.share_lost_for_good),
-            ));
-        }
-        out.push_str(
-            "Built: share of matches with trust; Built at: mean first turn of trust; Betrayals: \
-             own betrayals per 1,000 turns; Recovery: mean turns to rebuild trust.\n",
-        );
-        out
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]
@@ -954,14 +874,5 @@ mod tests {
         assert_eq!(res.overall.share_built, Some(1.0));
         // Self-play pairs had no matches: no figures, and nothing made up.
         assert_eq!(res.share_built[0][0], None);
-        let csv = res.csv(&[0, 1]);
-        assert!(
-            csv.lines()
-                .nth(1)
-                .unwrap()
-                .starts_with("Con Artist,1,20,1,1,50,0,,1,1,-30,45,,Cooperator,,false,5"),
-            "{csv}"
-        );
-        assert!(!csv.contains("NaN") && !csv.contains("inf"));
     }
 }

@@ -50,7 +50,9 @@ pub fn load(dir: &Path) -> Result<Report, ReportError> {
         })
         .unwrap_or_else(|| "Vertrouwen".to_string());
     let body = match head.kind.as_deref() {
-        None => Body::Tournament(Box::new(tournament(dir, &results_path, &text)?)),
+        None | Some("Tournament") => {
+            Body::Tournament(Box::new(tournament(dir, &results_path, &text)?))
+        }
         Some(kind) => Body::Dynamics(Box::new(dynamics(dir, &results_path, &text, kind)?)),
     };
     Ok(Report {
@@ -69,7 +71,8 @@ struct Head {
     study: Option<String>,
     description: Option<String>,
     file: Option<String>,
-    /// Present for dynamics studies only ("Ecological", "Fixation", ...).
+    /// "Tournament", "Ecological", "Fixation", ... (files of format 1; older tournament files
+    /// had none).
     kind: Option<String>,
 }
 

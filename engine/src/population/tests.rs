@@ -97,7 +97,10 @@ fn step_counts_match_exact_absorption_times() {
     // step-by-step simulator and for the skipping one (which draws the idle steps).
     let g = nowak();
     for (rule, process) in moran_rules() {
-        let exact = fixation_times(&g, 10, process).unwrap().absorption;
+        let exact = fixation_times(&g, 10, process)
+            .unwrap()
+            .expect("times exist for this game")
+            .absorption;
         let c = config(rule, Graph::Complete { n: 10 }, vec![1, 9]);
         for sim in [
             Simulator::new(&g, &c).unwrap(),

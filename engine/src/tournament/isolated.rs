@@ -25,8 +25,8 @@ use vertrouwen_plugins_api::{derive_seed, Move, Rng};
 use super::schedule::{Job, Schedule};
 use super::tally::{pairs, Repetitions, TournamentTally};
 use super::{
-    cached_pairs, local_is_stochastic, play_local, replayed_pairs, thread_count, Disqualification,
-    PlayerSpec, RunOptions, TournamentError, TournamentOutcome, TournamentSpec,
+    cached_pairs, local_is_stochastic, play_local, thread_count, Disqualification, Executed,
+    PlayerSpec, RunOptions, TournamentError, TournamentSpec,
 };
 use crate::fault::Fault;
 use crate::loader::Instance;
@@ -34,7 +34,6 @@ use crate::matchup::MatchRecord;
 use crate::matchup::{
     stats_of, MatchScratch, MatchSpec, MatchStats, Noise, PlayerLabel, ReplayError,
 };
-use crate::results::ResultSet;
 use crate::sandbox::page::{self, LANE_ACTIVE, LANE_FAULT, LANE_HAS_PREVIOUS, MAX_LANES};
 use crate::sandbox::protocol::{
     unpack_moves, MatchJob, MatchOutcome, PlayerDef, RelayLane, Request, Response, WireSpec,
@@ -321,11 +320,13 @@ fn play_routes<R>(run: &Run<'_>, routes: Routes, threads: usize, local: impl FnO
     })
 }
 
-/// Runs a tournament in which some players come from isolated plugins.
-pub(super) fn run(
+/// Plays a tournament in which some players come from isolated plugins (see
+/// [`super::execute`]).
+pub(super) fn execute(
     spec: &TournamentSpec,
     options: RunOptions,
-) -> Result<TournamentOutcome, TournamentError> {
+    per_repetition: bool,
+) -> Result<Executed, TournamentError> {
     let n = spec.players.len();
     let reps = spec.repetitions as usize;
     let (run, stochastic) = prepare(spec, false)?;
@@ -344,7 +345,10 @@ pub(super) fn run(
         }
     }
     let threads = thread_count(options, schedule.len());
-    let local_tally = TournamentTally::new(n, reps, spec.matches.game, spec.matches.trust_run);
+    let mut local_tally = TournamentTally::new(n, reps, spec.matches.game, spec.matches.trust_run);
+    if !per_repetition {
+        local_tally = local_tally.pairs_only();
+    }
     let homes = &run.homes;
     let local_turns = play_routes(run, routes, threads, || {
         play_local(spec, &schedule, &local_tally, threads, |job| {
@@ -377,18 +381,12 @@ pub(super) fn run(
             tally.record(a, b, played.job.reps, &played.stats);
         }
     }
-    let labels = kept
-        .iter()
-        .map(|&k| spec.players[k].label.clone())
-        .collect();
-    let mut results = ResultSet::from_tally(labels, &tally);
-    results.match_length_histogram =
-        super::schedule::length_histogram(&spec.matches, spec.seed, n, reps, &kept);
-    Ok(TournamentOutcome {
-        results,
+    Ok(Executed {
+        tally,
+        kept,
+        schedule,
         matches_played: (local_played + run.played.load(Ordering::Relaxed)) as usize,
         turns_played: local_turns + run.turns.load(Ordering::Relaxed),
-        replayed_pairs: replayed_pairs(&schedule, n, &kept),
         disqualified,
     })
 }

@@ -157,6 +157,106 @@ pub fn run(
     spec: &TournamentSpec,
     options: RunOptions,
 ) -> Result<TournamentOutcome, TournamentError> {
+    let done = execute(spec, options, true)?;
+    let labels = done
+        .kept
+        .iter()
+        .map(|&k| spec.players[k].label.clone())
+        .collect();
+    let mut results = ResultSet::from_tally(labels, &done.tally);
+    let n = spec.players.len();
+    results.match_length_histogram = schedule::length_histogram(
+        &spec.matches,
+        spec.seed,
+        n,
+        spec.repetitions as usize,
+        &done.kept,
+    );
+    Ok(TournamentOutcome {
+        results,
+        matches_played: done.matches_played,
+        turns_played: done.turns_played,
+        replayed_pairs: replayed_pairs(&done.schedule, n, &done.kept),
+        disqualified: done.disqualified,
+    })
+}
+
+/// The mean payoffs of every pair of a round robin, without what only a tournament's ranking
+/// needs (per-repetition scores for medians): memory grows with the players, not with the
+/// repetitions. The payoffs of evolutionary dynamics.
+#[derive(Clone, Debug)]
+pub struct PairMeans {
+    /// The players' labels (those not disqualified).
+    pub labels: Vec<String>,
+    /// `per_turn[i][j]`: mean payoff per turn of i against j (self-play: both clones' mean).
+    pub per_turn: Vec<Vec<f64>>,
+    /// `totals[i][j]`: mean total payoff of i against j.
+    pub totals: Vec<Vec<f64>>,
+    /// Whether each pair was played in every repetition (`false`: played once).
+    pub replayed_pairs: Vec<Vec<bool>>,
+    pub matches_played: usize,
+    pub turns_played: u64,
+    pub disqualified: Vec<Disqualification>,
+}
+
+/// Runs the matches of a tournament and keeps only the pairs' means ([`PairMeans`]).
+pub fn pair_means(
+    spec: &TournamentSpec,
+    options: RunOptions,
+) -> Result<PairMeans, TournamentError> {
+    let done = execute(spec, options, false)?;
+    let n = done.kept.len();
+    let mut per_turn = vec![vec![0.0; n]; n];
+    let mut totals = vec![vec![0.0; n]; n];
+    for (i, j) in pairs(n) {
+        let p = done.tally.pair(i, j);
+        let mean = |s: &crate::exact_sum::ExactSum| {
+            if p.matches == 0 {
+                0.0
+            } else {
+                s.value() / p.matches as f64
+            }
+        };
+        per_turn[i][j] = mean(&p.per_turn[0]);
+        totals[i][j] = mean(&p.totals[0]);
+        if i != j {
+            per_turn[j][i] = mean(&p.per_turn[1]);
+            totals[j][i] = mean(&p.totals[1]);
+        }
+    }
+    Ok(PairMeans {
+        labels: done
+            .kept
+            .iter()
+            .map(|&k| spec.players[k].label.clone())
+            .collect(),
+        per_turn,
+        totals,
+        replayed_pairs: replayed_pairs(&done.schedule, spec.players.len(), &done.kept),
+        matches_played: done.matches_played,
+        turns_played: done.turns_played,
+        disqualified: done.disqualified,
+    })
+}
+
+/// What playing a tournament's matches left: the tally over the players `kept` (renumbered
+/// `0..kept.len()`), and how the run went.
+struct Executed {
+    tally: TournamentTally,
+    kept: Vec<usize>,
+    schedule: Schedule,
+    matches_played: usize,
+    turns_played: u64,
+    disqualified: Vec<Disqualification>,
+}
+
+/// Plays every match of `spec`; `per_repetition`: keep each player's sums per repetition (for
+/// the ranking's medians), else the pairs' sums only.
+fn execute(
+    spec: &TournamentSpec,
+    options: RunOptions,
+    per_repetition: bool,
+) -> Result<Executed, TournamentError> {
     if spec.players.is_empty() {
         return Err(TournamentError::NoPlayers);
     }
@@ -170,7 +270,7 @@ pub fn run(
         .any(|p| p.entry.isolated_plugin().is_some())
     {
         #[cfg(target_os = "linux")]
-        return isolated::run(spec, options);
+        return isolated::execute(spec, options, per_repetition);
         #[cfg(not(target_os = "linux"))]
         return Err(TournamentError::Sandbox(
             SandboxError::Unsupported.to_string(),
@@ -189,24 +289,23 @@ pub fn run(
         cached_pairs(spec, &stochastic),
         spec.repetitions as usize,
     );
-    let tally = TournamentTally::new(
+    let mut tally = TournamentTally::new(
         n,
         spec.repetitions as usize,
         spec.matches.game,
         spec.matches.trust_run,
     );
+    if !per_repetition {
+        tally = tally.pairs_only();
+    }
     let threads = thread_count(options, schedule.len());
-    let turns = play_local(spec, &schedule, &tally, threads, |_| true)?;
-    let labels = spec.players.iter().map(|p| p.label.clone()).collect();
-    let mut results = ResultSet::from_tally(labels, &tally);
-    let all: Vec<usize> = (0..n).collect();
-    results.match_length_histogram =
-        schedule::length_histogram(&spec.matches, spec.seed, n, spec.repetitions as usize, &all);
-    Ok(TournamentOutcome {
-        results,
+    let turns_played = play_local(spec, &schedule, &tally, threads, |_| true)?;
+    Ok(Executed {
+        tally,
+        kept: (0..n).collect(),
         matches_played: schedule.len(),
-        turns_played: turns,
-        replayed_pairs: replayed_pairs(&schedule, n, &(0..n).collect::<Vec<_>>()),
+        schedule,
+        turns_played,
         disqualified: Vec::new(),
     })
 }

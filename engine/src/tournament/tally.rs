@@ -117,6 +117,13 @@ impl TournamentTally {
         }
     }
 
+    /// The same tally keeping the pairs' sums only: enough for means, not for a ranking by
+    /// medians over repetitions, and its memory does not grow with the repetitions.
+    pub fn pairs_only(mut self) -> Self {
+        self.cells = Vec::new();
+        self
+    }
+
     pub fn players(&self) -> usize {
         self.players
     }
@@ -191,7 +198,7 @@ impl TournamentTally {
             };
             p.max_turns = p.max_turns.max(st.turns);
         }
-        if i == j {
+        if i == j || self.cells.is_empty() {
             return;
         }
         let reps = match reps {
@@ -232,13 +239,18 @@ impl TournamentTally {
     /// players renumbered `0..kept.len()` in order.
     pub fn extract(&self, kept: &[usize]) -> TournamentTally {
         debug_assert!(kept.windows(2).all(|w| w[0] < w[1]));
-        let out = TournamentTally::new(kept.len(), self.repetitions, self.game, self.trust_run);
+        let mut out = TournamentTally::new(kept.len(), self.repetitions, self.game, self.trust_run);
+        if self.cells.is_empty() {
+            out = out.pairs_only();
+        }
         for (a, &i) in kept.iter().enumerate() {
             for (b, &j) in kept.iter().enumerate().skip(a) {
                 *lock(&out.pairs[pair_index(kept.len(), a, b)]) = self.pair(i, j);
             }
-            for r in 0..self.repetitions {
-                *lock(&out.cells[a * self.repetitions + r]) = self.cell(i, r);
+            if !out.cells.is_empty() {
+                for r in 0..self.repetitions {
+                    *lock(&out.cells[a * self.repetitions + r]) = self.cell(i, r);
+                }
             }
         }
         out

@@ -1,0 +1,166 @@
+//! Golden outputs (issue 9): every study in `tournaments/` is run at a reduced size and every
+//! file it writes is compared byte for byte with the committed copy in `tests/golden/<study>/`,
+//! so any change of any result shows up in review.
+//!
+//! Re-bless after an intended change with
+//! `VERTROUWEN_BLESS=1 cargo test -p vertrouwen-output --test golden`, and record the change in
+//! CHANGELOG.md under "Changes to results". Each golden folder has a `SOURCE` file saying how it
+//! was made.
+
+use std::path::{Path, PathBuf};
+
+use vertrouwen_engine::config::{self, Caps, Overrides, Study};
+use vertrouwen_engine::study;
+use vertrouwen_engine::tournament::{self, RunOptions};
+use vertrouwen_engine::Registry;
+use vertrouwen_output::{RunFolder, RunInfo};
+
+/// The reduced sizes: small enough for a test suite of seconds, large enough that every code
+/// path of every study runs (stochastic pairs, several repetitions, many generations).
+const CAPS: Caps = Caps {
+    turns: 20,
+    repetitions: 2,
+    generations: 50,
+    points: 20,
+    runs: 20,
+    max_steps: 2000,
+};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn registry() -> Registry {
+    let mut r = Registry::new();
+    r.add_static(vertrouwen_strategies::plugin_library())
+        .unwrap();
+    for (alias, target) in vertrouwen_strategies::ALIASES {
+        r.add_alias(alias, target).unwrap();
+    }
+    r
+}
+
+/// Runs `tournaments/<stem>.ron` with [`CAPS`] into `out`, as `vertrouwen run` does.
+fn run_study(stem: &str, out: &Path) {
+    let rel = format!("tournaments/{stem}.ron");
+    let loaded = config::load(&repo().join(&rel)).unwrap_or_else(|e| panic!("{e}"));
+    let overrides = Overrides {
+        caps: Some(CAPS),
+        ..Overrides::default()
+    };
+    let info = RunInfo {
+        study: loaded.study.name().map(String::from),
+        description: loaded.study.description().map(String::from),
+        file: Some(rel.clone()),
+    };
+    let mut registry = registry();
+    let folder = RunFolder::begin(out, None, false).unwrap();
+    if let Study::Tournament(_) = &loaded.study {
+        let spec = loaded
+            .tournament_spec(&mut registry, &overrides)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let outcome = tournament::run(&spec, RunOptions::default()).unwrap();
+        vertrouwen_output::publish_tournament(folder, &info, &spec, &outcome).unwrap();
+    } else {
+        let spec = loaded
+            .dynamics_spec(&mut registry, &overrides)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let outcome = study::run(&spec, None).unwrap_or_else(|e| panic!("{e}"));
+        vertrouwen_output::publish_dynamics(folder, &info, spec.seed(), &outcome).unwrap();
+    }
+}
+
+fn source_note(stem: &str) -> String {
+    format!(
+        "Made by output/tests/golden.rs from tournaments/{stem}.ron with the sizes capped at\n\
+         turns <= {}, repetitions <= {}, generations <= {}, points <= {}, runs <= {},\n\
+         max_steps <= {} (everything else as in the file), then written by vertrouwen-output as\n\
+         `vertrouwen run` writes it. Re-bless: VERTROUWEN_BLESS=1 cargo test -p vertrouwen-output --test golden\n",
+        CAPS.turns, CAPS.repetitions, CAPS.generations, CAPS.points, CAPS.runs, CAPS.max_steps
+    )
+}
+
+fn sorted_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// The first line where two texts differ, for the failure message.
+fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}:\n  golden: {x}\n  now:    {y}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: golden {} lines, now {} lines",
+        a.lines().count(),
+        b.lines().count()
+    )
+}
+
+#[test]
+fn every_shipped_study_matches_its_golden_outputs() {
+    let bless = std::env::var_os("VERTROUWEN_BLESS").is_some_and(|v| v == "1");
+    let golden_root = repo().join("tests/golden");
+    let mut stems: Vec<String> = std::fs::read_dir(repo().join("tournaments"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    stems.sort();
+    assert!(stems.len() >= 11, "{stems:?}");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for stem in &stems {
+        let out = tmp.path().join(stem);
+        run_study(stem, &out);
+        let golden = golden_root.join(stem);
+        if bless {
+            let _ = std::fs::remove_dir_all(&golden);
+            std::fs::create_dir_all(&golden).unwrap();
+            for name in sorted_files(&out) {
+                std::fs::copy(out.join(&name), golden.join(&name)).unwrap();
+            }
+            std::fs::write(golden.join("SOURCE"), source_note(stem)).unwrap();
+            continue;
+        }
+        let mut expected = sorted_files(&golden);
+        expected.retain(|n| n != "SOURCE");
+        let produced = sorted_files(&out);
+        if expected != produced {
+            failures.push(format!(
+                "{stem}: files {produced:?}, golden has {expected:?}"
+            ));
+            continue;
+        }
+        for name in &produced {
+            let now = std::fs::read_to_string(out.join(name)).unwrap();
+            let then = std::fs::read_to_string(golden.join(name)).unwrap();
+            if now != then {
+                failures.push(format!(
+                    "{stem}/{name} differs at {}",
+                    first_difference(&then, &now)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} golden file(s) differ; if the change is intended, re-bless with \
+         VERTROUWEN_BLESS=1 cargo test -p vertrouwen-output --test golden and list it in \
+         CHANGELOG.md:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -16,6 +16,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use vertrouwen_benches::{builtin_registry, loaded_registry, tournament};
 use vertrouwen_engine::matchup::{state_index, MatchScratch, MatchSpec, MatchStats, PlayerLabel};
 use vertrouwen_engine::tournament::{run, RunOptions};
+use vertrouwen_engine::trust;
 use vertrouwen_engine::{Move, Registry};
 use vertrouwen_plugins_api::{History, MatchContext, Rng, Strategy};
 use vertrouwen_strategies::basic::Alternator;
@@ -57,6 +58,8 @@ fn static_loop(turns: u64, m1: &mut Vec<Move>, m2: &mut Vec<Move>) -> MatchStats
     if turns > 0 {
         stats.first = [m1[0] as u8, m2[0] as u8];
     }
+    // Trust is measured on every match, by the engine too.
+    stats.trust = trust::count(m1, m2, trust::DEFAULT_TRUST_RUN);
     stats
 }
 
@@ -108,6 +111,7 @@ fn static_dispatch<A: Strategy, B: Strategy>(
     if n > 0 {
         stats.first = [h1[0] as u8, h2[0] as u8];
     }
+    stats.trust = trust::count(h1, h2, trust::DEFAULT_TRUST_RUN);
     stats
 }
 

@@ -412,6 +412,11 @@ fn with_message_buf<R>(f: impl FnOnce(*mut MessageBuf) -> R) -> (R, String) {
     (r, text.trim_end().to_string())
 }
 
+/// A decision that failed: the byte `decide` returned (the error marker, or a byte that is
+/// not a move). [`Instance::fault`] says what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecideFailure(pub u8);
+
 /// A live strategy instance: created from an entry and parameters, reset before every match,
 /// asked for one move per turn, destroyed on drop.
 pub struct Instance {
@@ -527,8 +532,10 @@ impl Instance {
     ///
     /// The buffers are *lent*: the strategy may (wrongly) write into them, so they are plain
     /// bytes owned by the caller, separate from the engine's record of the match, and whatever
-    /// the strategy writes there changes nothing but its own view. A byte other than 0 or 1
-    /// returned by the strategy is [`Fault::InvalidMove`].
+    /// the strategy writes there changes nothing but its own view.
+    ///
+    /// The error is two bytes, so the result travels in registers on the hot path; turn it
+    /// into a [`Fault`] (with the strategy's message) with [`Instance::fault`].
     #[inline]
     pub fn decide(
         &mut self,
@@ -538,7 +545,7 @@ impl Instance {
         own_defections: usize,
         opponent_defections: usize,
         rng: &mut Rng,
-    ) -> Result<Move, Fault> {
+    ) -> Result<Move, DecideFailure> {
         debug_assert!(own.len() >= len && opponent.len() >= len);
         let view = HistoryView {
             own: own.as_mut_ptr().cast_const(),
@@ -555,10 +562,18 @@ impl Instance {
         match byte {
             DECIDE_COOPERATE => Ok(Move::C),
             DECIDE_DEFECT => Ok(Move::D),
-            DECIDE_ERROR => Err(Fault::Panic {
+            byte => Err(DecideFailure(byte)),
+        }
+    }
+
+    /// The fault behind a failed decision: the strategy's panic report, or the invalid byte.
+    #[cold]
+    pub fn fault(&self, failure: DecideFailure) -> Fault {
+        match failure.0 {
+            DECIDE_ERROR => Fault::Panic {
                 message: self.last_error(),
-            }),
-            byte => Err(Fault::InvalidMove { byte }),
+            },
+            byte => Fault::InvalidMove { byte },
         }
     }
 

@@ -19,8 +19,8 @@ use vertrouwen_plugins_api::{derive_seed, MatchContext, Move, Rng};
 
 use crate::fault::Fault;
 use crate::game::Game;
-use crate::loader::{Instance, StrategyError};
-use crate::trust::{self, MatchTrust, TrustCounter, TrustCounts};
+use crate::loader::{DecideFailure, Instance, StrategyError};
+use crate::trust::{self, MatchTrust, TrustCounts};
 
 /// How long a match lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -218,8 +218,21 @@ pub enum MatchError {
 #[derive(Debug, Default)]
 pub struct MatchScratch {
     record: [Vec<Move>; 2],
+    /// Turns of the last match played (the buffers may be longer).
+    played: usize,
     /// `lent[player]` = (its own moves, its opponent's moves), as bytes.
     lent: [[Vec<u8>; 2]; 2],
+}
+
+/// Marks the end of a match's strategy calls when dropped, also when the match unwinds (see
+/// `vertrouwen_plugins_api::export::match_ended`: panics of the built-in strategies are reported
+/// by the engine, panics elsewhere as usual).
+struct StrategyCalls;
+
+impl Drop for StrategyCalls {
+    fn drop(&mut self) {
+        vertrouwen_plugins_api::export::match_ended();
+    }
 }
 
 /// Told who is about to be reset, or to decide on which turn (0-based), in a match.
@@ -252,7 +265,10 @@ impl MatchScratch {
 
     /// The moves of the last match played, as played (after noise): the engine's record.
     pub fn moves(&self) -> (&[Move], &[Move]) {
-        (&self.record[0], &self.record[1])
+        (
+            &self.record[0][..self.played],
+            &self.record[1][..self.played],
+        )
     }
 
     /// The turn loop. `NOISY` is a constant so that the noise-free loop has no flip checks.
@@ -265,20 +281,24 @@ impl MatchScratch {
         noise: &mut Noise,
         n: usize,
         observer: &O,
-    ) -> Result<(), (usize, usize, Fault)> {
+    ) -> Result<(), (usize, usize, DecideFailure)> {
         let [p1, p2] = players;
         let [rng1, rng2] = rngs;
         let [r1, r2] = &mut self.record;
         let [[own1, opp1], [own2, opp2]] = &mut self.lent;
         // Full-length buffers written by index: no capacity check per turn, and slicing them
-        // to `n` lets the compiler drop the bounds checks.
+        // to `n` lets the compiler drop the bounds checks. They only ever grow: what a previous
+        // match left beyond the current turn is never lent (a view ends at the current turn),
+        // so clearing them for every match would be wasted work.
         for buf in [&mut *r1, &mut *r2] {
-            buf.clear();
-            buf.resize(n, Move::C);
+            if buf.len() < n {
+                buf.resize(n, Move::C);
+            }
         }
         for buf in [&mut *own1, &mut *opp1, &mut *own2, &mut *opp2] {
-            buf.clear();
-            buf.resize(n, 0);
+            if buf.len() < n {
+                buf.resize(n, 0);
+            }
         }
         let (m1, m2) = (&mut r1[..n], &mut r2[..n]);
         let (own1, opp1, own2, opp2) = (
@@ -347,6 +367,7 @@ impl MatchScratch {
             }))
         };
         let announced = spec.is_fixed().then_some(turns);
+        let _calls = StrategyCalls;
         for (i, p) in [&mut *p1, &mut *p2].into_iter().enumerate() {
             let ctx = MatchContext {
                 length: announced,
@@ -360,17 +381,22 @@ impl MatchScratch {
         let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
         let mut rngs = [Rng::for_stream(seed, 1), Rng::for_stream(seed, 2)];
         let n = turns as usize;
+        self.played = 0;
         let mut stats = MatchStats {
             turns: turns as u32,
             ..MatchStats::default()
         };
         // Two copies of the loop: the noise-free one carries no flip checks at all.
         let played = if spec.noise > 0.0 {
-            self.turns::<true, O>([p1, p2], &mut rngs, &mut noise, n, observer)
+            self.turns::<true, O>([&mut *p1, &mut *p2], &mut rngs, &mut noise, n, observer)
         } else {
-            self.turns::<false, O>([p1, p2], &mut rngs, &mut noise, n, observer)
+            self.turns::<false, O>([&mut *p1, &mut *p2], &mut rngs, &mut noise, n, observer)
         };
-        played.map_err(|(i, t, fault)| fail(i, Some(t as u64 + 1), fault))?;
+        played.map_err(|(i, t, failure)| {
+            let player: &Instance = if i == 0 { p1 } else { p2 };
+            fail(i, Some(t as u64 + 1), player.fault(failure))
+        })?;
+        self.played = n;
         let [m1, m2] = &self.record;
         // The statistics are tallied after the match, in a loop without calls: cheaper than
         // keeping more state alive across the strategies' calls in the turn loop.
@@ -434,20 +460,23 @@ impl MatchScratch {
             game: spec.game.payoffs(),
             seed: derive_seed(seed, 4 + side as u64),
         };
+        let _calls = StrategyCalls;
         local.reset(&ctx).map_err(|f| fail(None, f))?;
         let mut noise = Noise::new(spec.noise, Rng::for_stream(seed, 3));
         let mut rng = Rng::for_stream(seed, 1 + side as u64);
         let [[own, opponent], _] = &mut self.lent;
-        own.clear();
-        own.resize(n, 0);
-        opponent.clear();
-        opponent.resize(n, 0);
+        for buf in [&mut *own, &mut *opponent] {
+            if buf.len() < n {
+                buf.resize(n, 0);
+            }
+        }
         let (mut d_own, mut d_opp) = (0usize, 0usize);
         let other = 1 - side;
         for t in 0..n {
-            let intended = local
-                .decide(own, opponent, t, d_own, d_opp, &mut rng)
-                .map_err(|f| fail(Some(t as u64 + 1), f))?;
+            let intended = match local.decide(own, opponent, t, d_own, d_opp, &mut rng) {
+                Ok(m) => m,
+                Err(failure) => return Err(fail(Some(t as u64 + 1), local.fault(failure))),
+            };
             // Both players' flips are drawn in the match's order, player 1 first.
             let mut played = intended;
             for player in 0..2 {
@@ -493,11 +522,9 @@ pub(crate) fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchS
     // Row 4 absorbs the first turn, which has no previous state, so the loop has no branch.
     let mut transitions = [[[0u32; 2]; 5]; 2];
     let (mut prev1, mut prev2) = (4usize, 4usize);
-    let mut trust = TrustCounter::new(trust_run);
     for (&a, &b) in m1.iter().zip(m2) {
         let (s1, s2) = (state_index(a, b), state_index(b, a));
         stats.states[s1] += 1;
-        trust.push(s1, &stats.states);
         transitions[0][prev1][a as usize] += 1;
         transitions[1][prev2][b as usize] += 1;
         prev1 = s1;
@@ -506,7 +533,9 @@ pub(crate) fn tally(m1: &[Move], m2: &[Move], trust_run: u32, stats: &mut MatchS
     for (player, rows) in transitions.iter().enumerate() {
         stats.transitions[player].copy_from_slice(&rows[..4]);
     }
-    stats.trust = trust.finish(&stats.states);
+    // A second pass over the same bytes (in cache): keeping trust's state alive in the loop
+    // above cost more than reading the moves again.
+    stats.trust = trust::count(m1, m2, trust_run);
 }
 
 /// Noise by skip sampling: the number of turns until a player's next flip is drawn from the

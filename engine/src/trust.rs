@@ -19,7 +19,7 @@
 //!   compared with `R` per turn (what mutual cooperation would have paid), is what the betrayal
 //!   cost it.
 //!
-//! [`TrustCounter`] measures all of it in one pass without allocating, so every match of every
+//! [`count`] measures all of it in one pass without allocating, so every match of every
 //! tournament carries its [`TrustCounts`]; [`match_trust`] lists the turns for one match;
 //! [`TrustTally`] adds matches up exactly (integers, so any order and thread count gives the
 //! same sums); [`TrustResults`] derives the per-strategy figures of a tournament.
@@ -40,9 +40,6 @@ pub fn validate_run(k: u32) -> Result<(), String> {
         Ok(())
     }
 }
-
-/// State index of a turn from player 1's side: CC = 0, CD = 1, DC = 2, DD = 3.
-const CC: usize = 0;
 
 /// Trust measured in one match: small, `Copy`, integers only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -69,92 +66,54 @@ pub struct TrustCounts {
     pub defected_first: [bool; 2],
 }
 
-/// The one-pass measurement behind [`TrustCounts`]: feed it every turn's state in order.
-#[derive(Clone, Copy, Debug)]
-pub struct TrustCounter {
+/// Turns in each state (CC, CD, DC, DD from player 1's side) of a stretch of a match.
+fn states_of(moves1: &[Move], moves2: &[Move]) -> [u32; 4] {
+    let mut states = [0u32; 4];
+    for (&a, &b) in moves1.iter().zip(moves2) {
+        states[crate::matchup::state_index(a, b)] += 1;
+    }
+    states
+}
+
+/// What the rare events of [`count`] need to remember: the last broken trust not yet recovered
+/// (its 0-based turn and who betrayed).
+struct Events<'a> {
+    moves1: &'a [Move],
+    moves2: &'a [Move],
     k: u32,
-    /// Turns seen so far.
-    turn: u32,
-    /// Length of the mutual-cooperation run ending at the last turn.
-    run: u32,
-    /// The unrecovered broken trust: its turn, who betrayed, and the state counts before it.
-    pending: Option<(u32, [bool; 2], [u32; 4])>,
+    pending: Option<(usize, [bool; 2])>,
     counts: TrustCounts,
 }
 
-impl TrustCounter {
-    /// A counter for run length `k` (0 is treated as 1; specs reject it before).
-    pub fn new(k: u32) -> Self {
-        TrustCounter {
-            k: k.max(1),
-            turn: 0,
-            run: 0,
-            pending: None,
-            counts: TrustCounts::default(),
-        }
-    }
-
-    /// The next turn, as a state index from player 1's side (CC = 0, CD = 1, DC = 2, DD = 3),
-    /// with the turns seen in each state so far, this one included (the match tally counts
-    /// them anyway; sharing them keeps this pass to a few register operations).
-    ///
-    /// Branch-free but for one rarely taken branch to the events (a run completed, trust
-    /// broken, the first defection), so random move patterns cost no mispredictions.
-    #[inline]
-    pub fn push(&mut self, state: usize, states: &[u32; 4]) {
-        self.turn += 1;
-        let cc = state == CC;
-        let next_run = if cc { self.run + 1 } else { 0 };
-        let event = (cc & (next_run == self.k))
-            | (!cc & (self.run >= self.k))
-            | (!cc & (self.run + 1 == self.turn));
-        if event {
-            self.event(state, states);
-        }
-        self.run = next_run;
-    }
-
+impl Events<'_> {
+    /// A trust run completed on 0-based turn `i` (it started on `i + 1 - k`).
     #[cold]
     #[inline(never)]
-    fn event(&mut self, state: usize, states: &[u32; 4]) {
-        if state == CC {
-            self.trust_run_completed(states);
-            return;
-        }
-        if self.run >= self.k {
-            self.trust_broken(state, states);
-        }
-        if self.run + 1 == self.turn {
-            // The first turn that is not a mutual cooperation.
-            self.counts.defected_first = [state & 2 != 0, state & 1 != 0];
-        }
-    }
-
-    fn trust_run_completed(&mut self, states: &[u32; 4]) {
-        // `run` still holds the length before this turn: k - 1.
-        let start = self.turn - self.k + 1;
-        self.counts.built_at.get_or_insert(start);
-        if let Some((betrayal, by, before)) = self.pending.take() {
+    fn run_completed(&mut self, i: usize) {
+        let start = i + 1 - self.k as usize;
+        self.counts.built_at.get_or_insert(start as u32 + 1);
+        if let Some((broken, by)) = self.pending.take() {
             self.counts.recoveries += 1;
-            self.counts.recovery_turns += u64::from(start - betrayal);
-            // The aftermath ends before the run's k mutual cooperations.
-            let mut window = window(states, &before);
-            window[CC] -= self.k;
-            self.add_aftermath(by, window);
+            self.counts.recovery_turns += (start - broken) as u64;
+            self.aftermath(by, broken, start);
         }
     }
 
-    fn trust_broken(&mut self, state: usize, states: &[u32; 4]) {
-        let by = [state & 2 != 0, state & 1 != 0];
+    /// Trust was broken on 0-based turn `i` (a defection right after a trust run).
+    #[cold]
+    #[inline(never)]
+    fn broken(&mut self, i: usize) {
+        let by = [self.moves1[i] == Move::D, self.moves2[i] == Move::D];
         self.counts.betrayals[0] += u32::from(by[0]);
         self.counts.betrayals[1] += u32::from(by[1]);
         self.counts.broken += 1;
-        let mut before = *states;
-        before[state & 3] -= 1;
-        self.pending = Some((self.turn, by, before));
+        self.pending = Some((i, by));
     }
 
-    fn add_aftermath(&mut self, by: [bool; 2], window: [u32; 4]) {
+    /// Adds the turns `from..to` (0-based) to the aftermath of the betrayers `by`. Aftermaths
+    /// never overlap, so all of them together scan each turn at most once.
+    fn aftermath(&mut self, by: [bool; 2], from: usize, to: usize) {
+        let window = states_of(&self.moves1[from..to], &self.moves2[from..to]);
         for (p, &betrayed) in by.iter().enumerate() {
             if betrayed {
                 for (slot, w) in self.counts.aftermath[p].iter_mut().zip(window) {
@@ -163,34 +122,53 @@ impl TrustCounter {
             }
         }
     }
-
-    /// The counts of the turns pushed so far, closing an unrecovered broken trust; `states`
-    /// are the turns in each state of the whole match.
-    pub fn finish(mut self, states: &[u32; 4]) -> TrustCounts {
-        if let Some((_, by, before)) = self.pending.take() {
-            self.counts.never_recovered += 1;
-            self.add_aftermath(by, window(states, &before));
-        }
-        self.counts.turns = self.turn;
-        self.counts
-    }
 }
 
-/// Turns in each state between two counts.
-fn window(now: &[u32; 4], before: &[u32; 4]) -> [u32; 4] {
-    std::array::from_fn(|s| now[s] - before[s])
-}
-
-/// Trust in one match from its played moves, in one pass.
+/// Trust in one match from its played moves (run length `k`; 0 counts as 1).
+///
+/// One branch-free pass keeps the length of the current mutual-cooperation run; the rare
+/// events (a trust run completed, trust broken) leave the loop through one predictable branch.
+/// It runs after every match of every tournament, so it is kept to a few operations a turn.
 pub fn count(moves1: &[Move], moves2: &[Move], k: u32) -> TrustCounts {
-    let mut counter = TrustCounter::new(k);
-    let mut states = [0u32; 4];
-    for (&a, &b) in moves1.iter().zip(moves2) {
-        let s = crate::matchup::state_index(a, b);
-        states[s] += 1;
-        counter.push(s, &states);
+    let n = moves1.len().min(moves2.len());
+    let (moves1, moves2) = (&moves1[..n], &moves2[..n]);
+    let k = k.max(1);
+    let mut events = Events {
+        moves1,
+        moves2,
+        k,
+        pending: None,
+        counts: TrustCounts {
+            turns: n as u32,
+            ..TrustCounts::default()
+        },
+    };
+    let mut run = 0u32;
+    for (i, (&a, &b)) in moves1.iter().zip(moves2).enumerate() {
+        let cc = (a as u8 | b as u8) == 0;
+        let next = (run + 1) * u32::from(cc);
+        if (next == k) | (!cc & (run >= k)) {
+            if cc {
+                events.run_completed(i);
+            } else {
+                events.broken(i);
+            }
+        }
+        run = next;
     }
-    counter.finish(&states)
+    if let Some((broken, by)) = events.pending.take() {
+        events.counts.never_recovered += 1;
+        events.aftermath(by, broken, n);
+    }
+    // Who defected first: the first turn that is not a mutual cooperation.
+    if let Some(i) = moves1
+        .iter()
+        .zip(moves2)
+        .position(|(&a, &b)| (a as u8 | b as u8) != 0)
+    {
+        events.counts.defected_first = [moves1[i] == Move::D, moves2[i] == Move::D];
+    }
+    events.counts
 }
 
 /// One broken trust that was rebuilt.

@@ -6,11 +6,18 @@
 //! panic becomes an error status and a message the engine reports with the strategy's name.
 //!
 //! The panic's own report (message and location) is captured by a panic hook instead of being
-//! printed, and handed to the engine as the error
-//! message: the engine shows it once, with the strategy, match and turn, rather than the plugin
-//! flooding standard error once per failing match. Panics outside strategy calls, and every
-//! panic of a plugin built with `panic = "abort"` (the process is about to die, so the report
-//! must get out), go to the previous hook as usual.
+//! printed, and handed to the engine as the error message: the engine shows it once, with the
+//! strategy, match and turn, rather than the plugin flooding standard error once per failing
+//! match. Every panic of a plugin built with `panic = "abort"` (the process is about to die, so
+//! the report must get out), and panics outside strategy calls, go to the previous hook as
+//! usual.
+//!
+//! "Inside strategy calls" is marked per call for the rare calls (`create`, `reset`, ...) but
+//! per *match* for `decide`: from a strategy's `reset` until the engine calls
+//! [`match_ended`]. Marking every decision (a thread-local store before and after) cost a third
+//! of the turn rate; per match it costs nothing measurable. A plugin loaded as a library has
+//! its own copy of this crate, where `match_ended` is never called: there every panic comes
+//! from the plugin's own code anyway.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -97,6 +104,9 @@ impl<S: Strategy> Glue<S> {
 thread_local! {
     /// Whether this thread is inside a strategy call made through the glue.
     static IN_STRATEGY_CALL: Cell<bool> = const { Cell::new(false) };
+    /// Whether this thread is playing a match (a strategy was reset, [`match_ended`] not yet
+    /// called): its decisions are strategy calls.
+    static IN_MATCH: Cell<bool> = const { Cell::new(false) };
     /// The report of the last panic caught inside a strategy call on this thread.
     static CAPTURED_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -109,7 +119,8 @@ fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !IN_STRATEGY_CALL.with(Cell::get) || cfg!(panic = "abort") {
+            let inside = IN_STRATEGY_CALL.with(Cell::get) || IN_MATCH.with(Cell::get);
+            if !inside || cfg!(panic = "abort") {
                 previous(info);
                 return;
             }
@@ -124,17 +135,34 @@ fn install_panic_hook() {
     });
 }
 
-/// Runs a strategy call, catching a panic; the error is the captured panic report.
-fn guarded<R>(call: impl FnOnce() -> R) -> Result<R, String> {
-    install_panic_hook();
+/// Ends the current match's strategy calls on this thread (module docs): panics are reported
+/// as usual again. Engines call it after every match, also when the match unwinds; a report
+/// captured but never claimed by the glue (a panic in the engine's own code during a match) is
+/// printed then, so it is not lost.
+pub fn match_ended() {
+    IN_MATCH.with(|c| c.set(false));
+    if let Some(report) = CAPTURED_PANIC.with(|c| c.borrow_mut().take()) {
+        eprintln!("panicked: {report}");
+    }
+}
+
+/// Runs a strategy call, catching a panic: `Err` holds the panic's payload, whose report
+/// [`panic_report`] gives. The hook is installed by `create`, which runs before any other call
+/// of a strategy.
+#[inline(always)]
+fn guarded<R>(call: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
     IN_STRATEGY_CALL.with(|c| c.set(true));
     let result = catch_unwind(AssertUnwindSafe(call));
     IN_STRATEGY_CALL.with(|c| c.set(false));
-    result.map_err(|payload| {
-        CAPTURED_PANIC
-            .with(|c| c.borrow_mut().take())
-            .unwrap_or_else(|| panic_message(&*payload))
-    })
+    result
+}
+
+/// The report of a caught panic: what the hook captured, else the payload's message.
+#[cold]
+fn panic_report(payload: Box<dyn Any + Send>) -> String {
+    CAPTURED_PANIC
+        .with(|c| c.borrow_mut().take())
+        .unwrap_or_else(|| panic_message(&*payload))
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -178,6 +206,7 @@ unsafe extern "C" fn create<S: Strategy>(
         write_message(err, "parameters are not valid UTF-8");
         return STATUS_ERROR;
     };
+    install_panic_hook();
     match guarded(|| S::create(text)) {
         Ok(Ok(strategy)) => {
             let instance = Box::new(Instance {
@@ -192,7 +221,8 @@ unsafe extern "C" fn create<S: Strategy>(
             write_message(err, &msg);
             STATUS_ERROR
         }
-        Err(report) => {
+        Err(payload) => {
+            let report = panic_report(payload);
             write_message(err, &format!("panicked while being created: {report}"));
             STATUS_ERROR
         }
@@ -207,15 +237,21 @@ unsafe extern "C" fn destroy<S: Strategy>(instance: *mut c_void) {
     // engine destroys each instance exactly once.
     let boxed = unsafe { Box::from_raw(instance.cast::<Instance<S>>()) };
     // A panicking Drop must not unwind into the engine.
-    let _ = guarded(move || drop(boxed));
+    if let Err(payload) = guarded(move || drop(boxed)) {
+        // Nobody is told; clear what the hook captured.
+        let _ = panic_report(payload);
+    }
 }
 
 unsafe extern "C" fn classifiers<S: Strategy>(instance: *const c_void, out: *mut Classifiers) {
     // SAFETY: `instance` is a live Instance<S> from `create::<S>`, not used mutably elsewhere
     // during this call; `out` is a valid pointer to an initialised Classifiers.
     let (instance, out) = unsafe { (&*instance.cast::<Instance<S>>(), &mut *out) };
-    if let Ok(Some(c)) = guarded(|| instance.strategy.classifiers()) {
-        *out = c;
+    match guarded(|| instance.strategy.classifiers()) {
+        Ok(Some(c)) => *out = c,
+        Ok(None) => {}
+        // The descriptor's classifiers stay (the ABI has no error channel here).
+        Err(payload) => drop(panic_report(payload)),
     }
 }
 
@@ -231,10 +267,11 @@ unsafe extern "C" fn reset<S: Strategy>(
     match guarded(|| instance.strategy.reset(&ctx)) {
         Ok(()) => {
             instance.error.clear();
+            IN_MATCH.with(|c| c.set(true));
             STATUS_OK
         }
-        Err(report) => {
-            instance.error = report;
+        Err(payload) => {
+            instance.error = panic_report(payload);
             write_message(err, &instance.error);
             STATUS_ERROR
         }
@@ -272,10 +309,11 @@ unsafe extern "C" fn decide<S: Strategy>(
     };
     let history =
         History::with_counts(own, opponent, view.own_defections, view.opponent_defections);
-    match guarded(|| instance.strategy.decide(&history, rng)) {
+    // No per-call marking: the match is marked from `reset` (module docs).
+    match catch_unwind(AssertUnwindSafe(|| instance.strategy.decide(&history, rng))) {
         Ok(m) => m as u8,
-        Err(report) => {
-            instance.error = report;
+        Err(payload) => {
+            instance.error = panic_report(payload);
             DECIDE_ERROR
         }
     }

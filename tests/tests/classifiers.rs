@@ -69,7 +69,14 @@ fn decide_after(
                 d_opp,
                 &mut rng,
             )
-            .unwrap_or_else(|fault| panic!("{}: failed at turn {}: {fault}", entry.name, t + 1));
+            .unwrap_or_else(|f| {
+                panic!(
+                    "{}: failed at turn {}: {}",
+                    entry.name,
+                    t + 1,
+                    inst.fault(f)
+                )
+            });
         let m = match *plan {
             Own::Forced(m) => m,
             Own::Played { flip } => {
@@ -95,8 +102,13 @@ fn decide_after(
             d_opp,
             &mut rng,
         )
-        .unwrap_or_else(|fault| {
-            panic!("{}: failed after {} turns: {fault}", entry.name, own.len())
+        .unwrap_or_else(|f| {
+            panic!(
+                "{}: failed after {} turns: {}",
+                entry.name,
+                own.len(),
+                inst.fault(f)
+            )
         });
     (last, own)
 }

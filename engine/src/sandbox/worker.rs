@@ -602,7 +602,7 @@ impl Session<'_> {
                     state.opponent_defections,
                     &mut state.rng,
                 );
-                let byte = match decided {
+                let byte = match decided.map_err(|f| inst.fault(f)) {
                     Ok(m) => m as u8,
                     Err(Fault::InvalidMove { byte }) => byte,
                     Err(fault) => {

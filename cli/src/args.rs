@@ -16,7 +16,9 @@ use clap::{Args, Parser, Subcommand};
         List the strategies:      vertrouwen strategies\n\
         Fixation probabilities:   vertrouwen fixation --matrix \"30,9;14,10\" --population 10 --selection 0.1 --json\n\
         Replicator dynamics:      vertrouwen replicator --matrix \"3,0;5,1\" --generations 10 --json\n\
-        Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json"
+        Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json\n\
+        Write a strategy plugin:  vertrouwen new-plugin my-strategy\n\
+        Check a plugin:           vertrouwen check-plugin target/release/libmy_strategy.so"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +42,10 @@ pub enum Command {
     Replicator(ReplicatorArgs),
     /// Small-mutation-limit stationary distribution over n strategies.
     Stationary(StationaryArgs),
+    /// Write a new strategy plugin crate to start from (see docs/plugins.md).
+    NewPlugin(crate::new_plugin::NewPluginArgs),
+    /// Check a plugin before a tournament: it loads, and every strategy does what it declares.
+    CheckPlugin(crate::check_plugin::CheckPluginArgs),
 }
 
 /// Where the payoffs come from: a matrix, or matches between named strategies.

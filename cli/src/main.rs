@@ -65,6 +65,9 @@ macro_rules! outln {
     }};
 }
 
+mod check_plugin;
+mod new_plugin;
+
 /// The hidden first argument that starts the binary as an isolated plugin's worker process.
 const WORKER_MODE: &str = "__worker";
 
@@ -82,6 +85,21 @@ fn main() -> ExitCode {
         Command::Fixation(a) => fixation(a),
         Command::Replicator(a) => replicator_cmd(a),
         Command::Stationary(a) => stationary(a),
+        Command::NewPlugin(a) => builtins().and_then(|r| new_plugin::new_plugin(a, &r)),
+        Command::CheckPlugin(a) => builtins().and_then(|r| {
+            let isolation = if cfg!(target_os = "linux") {
+                isolation(
+                    &args::IsolationArgs {
+                        isolate: true,
+                        ..Default::default()
+                    },
+                    None,
+                )?
+            } else {
+                None
+            };
+            check_plugin::check_plugin(a, r, isolation)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -120,6 +138,14 @@ fn worker_command() -> Result<vertrouwen_engine::sandbox::WorkerCommand, Failure
     Ok(vertrouwen_engine::sandbox::WorkerCommand {
         program,
         args: vec![WORKER_MODE.into()],
+    })
+}
+
+/// The built-in library and its aliases.
+fn builtins() -> Result<Registry, Failure> {
+    registry(&PluginArgs {
+        plugins: vec![],
+        isolation: args::IsolationArgs::default(),
     })
 }
 

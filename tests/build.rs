@@ -109,7 +109,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
                 "            strategy_count: strategies.len(),\n            appended: 0x2121_2121,\n        }",
             ),
             (
-                "abi.rs",
+                "abi/layout.rs",
                 "            strategy_count: usize,\n        }\n    );",
                 "            strategy_count: usize,\n            ..\n        }\n    );",
             ),
@@ -120,7 +120,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
                 "    pub vtable: *const StrategyVTable,\n    pub tags: RStr,\n}",
             ),
             (
-                "abi.rs",
+                "abi/layout.rs",
                 "            vtable: *const StrategyVTable,\n        }\n    );",
                 "            vtable: *const StrategyVTable,\n            ..\n        }\n    );",
             ),
@@ -146,7 +146,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
                 "        last_error: last_error::<S>,\n        finish: destroy::<S>,\n    };",
             ),
             (
-                "abi.rs",
+                "abi/layout.rs",
                 "            last_error: unsafe extern \"C\" fn(*const c_void, *mut MessageBuf),\n        }",
                 "            last_error: unsafe extern \"C\" fn(*const c_void, *mut MessageBuf),\n            ..\n        }",
             ),
@@ -165,7 +165,6 @@ fn api_dir_name(api: Api) -> &'static str {
 /// Writes an altered copy of the API into `dir`.
 fn write_api_copy(api: Api, real: &Path, dir: &Path) {
     let src = dir.join("src");
-    std::fs::create_dir_all(&src).unwrap();
     let version = std::fs::read_to_string(real.join("Cargo.toml"))
         .unwrap()
         .lines()
@@ -181,22 +180,56 @@ fn write_api_copy(api: Api, real: &Path, dir: &Path) {
     )
     .unwrap();
     let patches = patches(api);
-    for entry in std::fs::read_dir(real.join("src")).unwrap() {
+    let mut applied = 0;
+    copy_patched(&real.join("src"), &src, "", &patches, &mut applied, api);
+    assert_eq!(
+        applied,
+        patches.len(),
+        "tests/build.rs: a patch for the {} copy of plugins-api names a file that does not exist",
+        api_dir_name(api)
+    );
+}
+
+/// Copies the sources under `from` into `to`, applying the patches meant for each file (named
+/// by its path under `src/`, e.g. `abi/layout.rs`).
+fn copy_patched(
+    from: &Path,
+    to: &Path,
+    prefix: &str,
+    patches: &[(&str, &str, &str)],
+    applied: &mut usize,
+    api: Api,
+) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
-        let file = path.file_name().unwrap().to_str().unwrap().to_string();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let rel = format!("{prefix}{name}");
+        if path.is_dir() {
+            copy_patched(
+                &path,
+                &to.join(&name),
+                &format!("{rel}/"),
+                patches,
+                applied,
+                api,
+            );
+            continue;
+        }
         let mut text = std::fs::read_to_string(&path).unwrap();
-        for (target, from, to) in &patches {
-            if *target == file {
+        for (target, from, replacement) in patches {
+            if *target == rel {
                 let n = text.matches(from).count();
                 assert!(
                     n == 1,
-                    "tests/build.rs: the patch for the {} copy of plugins-api matches {n} times in {file} (expected once): {from:?}; update the patch to the current sources",
+                    "tests/build.rs: the patch for the {} copy of plugins-api matches {n} times in {rel} (expected once): {from:?}; update the patch to the current sources",
                     api_dir_name(api)
                 );
-                text = text.replace(from, to);
+                text = text.replace(from, replacement);
+                *applied += 1;
             }
         }
-        std::fs::write(src.join(&file), text).unwrap();
+        std::fs::write(to.join(&name), text).unwrap();
     }
 }
 

@@ -51,6 +51,7 @@ static HEADER: StaticHeader = StaticHeader(PluginHeader {
 });
 
 /// The ABI v2 entry symbol, returning the malformed header.
+// SAFETY: the name is unique in this library and the function has the ABI's entry signature.
 #[unsafe(no_mangle)]
 pub extern "C" fn vertrouwen_plugin_v2() -> *const PluginHeader {
     &HEADER.0

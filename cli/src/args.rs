@@ -23,7 +23,9 @@ use vertrouwen_engine::values::{
         Replicator dynamics:      vertrouwen replicator --matrix \"3,0;5,1\" --generations 10 --json\n\
         Stationary distribution:  vertrouwen stationary --matrix \"3,0,5;5,1,0;0,5,1\" --population 50 --beta 1 --json\n\
         Simulate a population:    vertrouwen simulate --matrix \"30,9;14,10\" --graph complete:10 --initial 1,9 --selection 0.1\n\
-        Rest points:              vertrouwen rest-points --matrix \"0,3;1,2\""
+        Rest points:              vertrouwen rest-points --matrix \"0,3;1,2\"\n\
+        Write a strategy plugin:  vertrouwen new-plugin my-strategy\n\
+        Check a plugin:           vertrouwen check-plugin target/release/libmy_strategy.so"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -54,6 +56,10 @@ pub enum Command {
     RestPoints(RestPointsArgs),
     /// Write report.html (charts and a plain-language summary) for a run's output folder.
     Report(crate::report_cmd::ReportArgs),
+    /// Write a new strategy plugin crate to start from (see docs/plugins.md).
+    NewPlugin(crate::commands::new_plugin::NewPluginArgs),
+    /// Check a plugin before a tournament: it loads, and every strategy does what it declares.
+    CheckPlugin(crate::commands::check_plugin::CheckPluginArgs),
 }
 
 /// Where the payoffs come from: a matrix, or matches between named strategies.

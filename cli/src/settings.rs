@@ -37,9 +37,20 @@ pub fn registry(
     Ok(r)
 }
 
+/// The built-in library and its aliases, without plugins.
+pub fn builtins() -> Result<Registry, Failure> {
+    registry(
+        &PluginArgs {
+            plugins: vec![],
+            isolation: IsolationArgs::default(),
+        },
+        None,
+    )
+}
+
 /// The isolation settings of the command line over those of a study file (`None`: plugins run
 /// in this process).
-fn isolation(
+pub fn isolation(
     args: &IsolationArgs,
     file: Option<SandboxLimits>,
 ) -> Result<Option<Isolation>, Failure> {

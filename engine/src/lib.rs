@@ -12,6 +12,7 @@
 //! give byte-identical output for any number of threads.
 
 pub mod config;
+pub mod conformance;
 pub mod evolution;
 pub mod exact_sum;
 pub mod fault;

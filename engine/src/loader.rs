@@ -1,18 +1,27 @@
 //! The only module that touches the plugin ABI: it opens shared libraries, validates their
 //! headers, and wraps strategy instances in a safe [`Instance`].
 //!
-//! Built-in strategies (linked statically) and loaded plugins go through the same
-//! [`read_header`] and the same [`Instance`], so both paths run exactly the same code.
+//! Built-in strategies (linked statically) and loaded plugins go through the same header checks
+//! ([`read_header`]) and the same [`Instance`], so both paths run exactly the same code.
+//!
+//! - [`open`]: finding the library (an explicit path, never searched) and its entry symbol.
+//! - [`header`]: validating a header and copying what it exports.
+//! - [`memory`]: where a loaded library lives, to check every pointer of its header.
 //!
 //! Invariants:
 //! - Libraries are never unloaded (the handle is leaked), so every `'static` borrow of a
 //!   header, descriptor, string or vtable stays valid for the life of the process.
-//! - Every header is validated (magic, ABI major, struct sizes, layout hash, descriptor
-//!   contents) before any function pointer in it is called.
+//! - Every header is validated (magic, ABI version, struct sizes, layout hash, counts, every
+//!   pointer against the library's image, every text) before any function pointer in it is
+//!   called. A plugin built with `panic = "abort"` is refused in-process.
 //! - Histories lent to `decide` contain only the bytes 0 and 1 (they are `Move`s).
 
+mod header;
+mod memory;
+mod open;
+
 use std::ffi::c_void;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -21,10 +30,13 @@ use thiserror::Error;
 use crate::fault::Fault;
 use crate::sandbox::IsolatedPlugin;
 use vertrouwen_plugins_api::abi::{
-    self, EntryFn, HistoryView, MessageBuf, PluginHeader, RStr, StrategyDescriptor, StrategyVTable,
-    DECIDE_COOPERATE, DECIDE_DEFECT, DECIDE_ERROR, STATUS_OK,
+    HistoryView, MessageBuf, RStr, StrategyVTable, DECIDE_COOPERATE, DECIDE_DEFECT, DECIDE_ERROR,
+    STATUS_OK,
 };
-use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng, StaticPlugin};
+use vertrouwen_plugins_api::{Classifiers, MatchContext, Move, Rng};
+
+pub use header::{read_header, read_static};
+pub use open::{load_plugin, permit_abort_on_panic};
 
 /// Where a strategy came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,39 +60,49 @@ impl std::fmt::Display for StrategySource {
 /// expected, what was found and how to fix it.
 #[derive(Debug, Error)]
 pub enum LoadError {
-    #[error("{path}: cannot load as a shared library ({reason}); expected a strategy plugin built with `crate-type = [\"cdylib\"]`")]
+    #[error("{path}: cannot load as a shared library: {reason}; expected a strategy plugin built with `crate-type = [\"cdylib\"]`")]
     NotALibrary { path: String, reason: String },
     #[error("{path}: not a Vertrouwen plugin: it exports no `{expected}` symbol; add `vertrouwen_plugins_api::export_plugin!{{..}}` to the plugin's crate root and build it as a cdylib")]
     MissingEntry {
         path: String,
         expected: &'static str,
     },
-    #[error("{path}: built for plugin ABI {found} (it exports `vertrouwen_plugin_v{found}`), but this engine speaks ABI {expected}; rebuild the plugin against vertrouwen-plugins-api {expected}.x")]
+    #[error("{path}: built for plugin ABI {found} (it exports `{symbol}`), but this engine speaks ABI {expected}; rebuild the plugin against vertrouwen-plugins-api {expected}.x")]
     AbiMajor {
         path: String,
         expected: u32,
         found: u32,
+        symbol: String,
     },
-    #[error("{path}: the entry symbol returned {what}; expected a pointer to a plugin header starting with the magic value {expected:#018x}; is the library built with vertrouwen-plugins-api?")]
+    #[error("{path}: `{symbol}` returned a header with magic {found:#018x} instead of {:#018x}; is the library built with vertrouwen-plugins-api?", vertrouwen_plugins_api::abi::MAGIC)]
     BadMagic {
         path: String,
-        what: String,
-        expected: u64,
+        symbol: String,
+        found: u64,
     },
-    #[error("{path}: plugin ABI layout mismatch ({what}: expected {expected}, found {found}); rebuild the plugin against vertrouwen-plugins-api {major}.x")]
+    #[error("{path}: `{symbol}` returned a header of plugin ABI {found}; the entry symbol must match the header (rebuild the plugin with export_plugin! of vertrouwen-plugins-api)")]
+    MajorMismatch {
+        path: String,
+        symbol: String,
+        found: u32,
+    },
+    #[error("{path}: plugin ABI layout mismatch ({what}: expected {expected}, found {found}): it was built against a different or altered vertrouwen-plugins-api; rebuild it against vertrouwen-plugins-api {}.x", vertrouwen_plugins_api::abi::ABI_MAJOR)]
     Layout {
         path: String,
         what: &'static str,
         expected: String,
         found: String,
-        major: u32,
     },
-    #[error("{path}: strategy #{index} is malformed ({what}); rebuild the plugin with export_plugin! from vertrouwen-plugins-api")]
+    #[error("{path}: malformed plugin header: {what}; build plugins with export_plugin! of vertrouwen-plugins-api")]
+    BadHeader { path: String, what: String },
+    #[error("{path}: strategy #{index} is malformed: {what}; build plugins with export_plugin! of vertrouwen-plugins-api")]
     BadDescriptor {
         path: String,
         index: usize,
         what: String,
     },
+    #[error("{path}: built with `panic = \"abort\"`: its first panic would end this whole process, so it cannot run in-process; rebuild it with the default `panic = \"unwind\"` (remove `panic = \"abort\"` from its Cargo.toml profiles), or run it isolated (--isolate)")]
+    PanicAbort { path: String },
 }
 
 /// One exported strategy (or preset), validated and owned as Rust data, with the means to run
@@ -120,264 +142,11 @@ impl std::fmt::Debug for StrategyEntry {
 pub struct PluginContents {
     pub name: String,
     pub version: String,
+    /// The ABI minor version the plugin was built for (fields of a newer one are ignored).
     pub abi_minor: u32,
+    /// Whether it was built with `panic = "unwind"` (so its panics are caught).
+    pub panic_unwind: bool,
     pub strategies: Vec<StrategyEntry>,
-}
-
-fn path_text(path: &Path) -> String {
-    path.display().to_string()
-}
-
-/// Reads a `'static` string from a header or descriptor.
-///
-/// # Safety
-/// `s` must point to `s.len` readable bytes that live for the rest of the process.
-unsafe fn static_str(s: RStr) -> Option<&'static str> {
-    if s.len == 0 {
-        return Some("");
-    }
-    if s.ptr.is_null() {
-        return None;
-    }
-    // SAFETY: upheld by the caller (headers are validated to come from export_plugin!, whose
-    // strings are string literals, and libraries are never unloaded).
-    let bytes = unsafe { std::slice::from_raw_parts(s.ptr, s.len) };
-    std::str::from_utf8(bytes).ok()
-}
-
-/// Validates a statically linked library's header and copies its contents.
-pub fn read_static(library: StaticPlugin) -> Result<PluginContents, LoadError> {
-    // SAFETY: a StaticPlugin can only be made by export_plugin! or by unsafe code vouching that
-    // the header is valid.
-    unsafe { read_header(library.header(), StrategySource::Builtin) }
-}
-
-/// Validates a header and copies its contents. Used for statically linked libraries (with
-/// `source = Builtin`) and for loaded ones alike.
-///
-/// # Safety
-/// `header` must come from `export_plugin!` of a library that stays loaded for the rest of the
-/// process, or at least pass as one: its fixed prefix (magic, versions, sizes, layout hash) is
-/// checked here, but the pointers behind it can only be trusted, not checked.
-pub unsafe fn read_header(
-    header: &'static PluginHeader,
-    source: StrategySource,
-) -> Result<PluginContents, LoadError> {
-    let path = source.to_string();
-    if header.magic != abi::MAGIC {
-        return Err(LoadError::BadMagic {
-            path,
-            what: format!("a header with magic {:#018x}", header.magic),
-            expected: abi::MAGIC,
-        });
-    }
-    if header.abi_major != abi::ABI_MAJOR {
-        return Err(LoadError::AbiMajor {
-            path,
-            expected: abi::ABI_MAJOR,
-            found: header.abi_major,
-        });
-    }
-    let sizes: [(&'static str, u32, usize); 6] = [
-        (
-            "header size",
-            header.header_size,
-            std::mem::size_of::<PluginHeader>(),
-        ),
-        (
-            "descriptor size",
-            header.descriptor_size,
-            std::mem::size_of::<StrategyDescriptor>(),
-        ),
-        (
-            "vtable size",
-            header.vtable_size,
-            std::mem::size_of::<StrategyVTable>(),
-        ),
-        (
-            "match info size",
-            header.match_info_size,
-            std::mem::size_of::<abi::MatchInfo>(),
-        ),
-        (
-            "history view size",
-            header.history_view_size,
-            std::mem::size_of::<HistoryView>(),
-        ),
-        (
-            "random state size",
-            header.rng_size,
-            std::mem::size_of::<Rng>(),
-        ),
-    ];
-    for (what, found, expected) in sizes {
-        if found as usize != expected {
-            return Err(LoadError::Layout {
-                path,
-                what,
-                expected: expected.to_string(),
-                found: found.to_string(),
-                major: abi::ABI_MAJOR,
-            });
-        }
-    }
-    if header.layout_hash != abi::LAYOUT_HASH {
-        return Err(LoadError::Layout {
-            path,
-            what: "layout hash",
-            expected: format!("{:#018x}", abi::LAYOUT_HASH),
-            found: format!("{:#018x}", header.layout_hash),
-            major: abi::ABI_MAJOR,
-        });
-    }
-    let bad = |index: usize, what: &str| LoadError::BadDescriptor {
-        path: path.clone(),
-        index,
-        what: what.to_string(),
-    };
-    // SAFETY: the header passed the magic, version, size and layout checks, so it was made by
-    // export_plugin! of this ABI: its strings are 'static literals of a never-unloaded library.
-    let (name, version) = unsafe {
-        (
-            static_str(header.plugin_name),
-            static_str(header.plugin_version),
-        )
-    };
-    let (Some(name), Some(version)) = (name, version) else {
-        return Err(bad(0, "plugin name or version is not UTF-8"));
-    };
-    let descriptors: &'static [StrategyDescriptor] = if header.strategy_count == 0 {
-        &[]
-    } else if header.strategies.is_null() {
-        return Err(bad(0, "null strategy table"));
-    } else {
-        // SAFETY: validated header: `strategies` points to `strategy_count` descriptors in a
-        // static of a library that is never unloaded.
-        unsafe { std::slice::from_raw_parts(header.strategies, header.strategy_count) }
-    };
-    let mut strategies = Vec::with_capacity(descriptors.len());
-    for (index, d) in descriptors.iter().enumerate() {
-        // SAFETY: as above, descriptor strings are 'static literals.
-        let texts = unsafe {
-            (
-                static_str(d.name),
-                static_str(d.description),
-                static_str(d.default_params),
-            )
-        };
-        let (Some(sname), Some(description), Some(params)) = texts else {
-            return Err(bad(index, "a string is not valid UTF-8"));
-        };
-        if sname.trim().is_empty() {
-            return Err(bad(index, "empty display name"));
-        }
-        if d.vtable.is_null() {
-            return Err(bad(index, "null vtable"));
-        }
-        // SAFETY: non-null, points to a 'static const vtable made by export_plugin!.
-        let vtable: &'static StrategyVTable = unsafe { &*d.vtable };
-        strategies.push(StrategyEntry {
-            name: sname.to_string(),
-            description: description.to_string(),
-            default_params: params.to_string(),
-            classifiers: d.classifiers,
-            source: source.clone(),
-            kind: EntryKind::Local(vtable),
-        });
-    }
-    Ok(PluginContents {
-        name: name.to_string(),
-        version: version.to_string(),
-        abi_minor: header.abi_minor,
-        strategies,
-    })
-}
-
-/// Opens a plugin library, finds its entry symbol and validates what it exports.
-pub fn load_plugin(path: &Path) -> Result<PluginContents, LoadError> {
-    let shown = path_text(path);
-    if !path.exists() {
-        return Err(LoadError::NotALibrary {
-            path: shown,
-            reason: "no such file".into(),
-        });
-    }
-    // SAFETY: loading a library runs its initialisers. That is the point of a plugin system:
-    // the user names the file, and we trust it to be a plugin as far as its constructors go.
-    // Everything it exports is validated before use.
-    let library =
-        unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::NotALibrary {
-            path: shown.clone(),
-            reason: one_line(&e.to_string()),
-        })?;
-    // Libraries are never unloaded: descriptors and vtables are borrowed for 'static.
-    let library: &'static libloading::Library = Box::leak(Box::new(library));
-    let symbol = format!("{}\0", abi::ENTRY_SYMBOL);
-    // SAFETY: the symbol, if present, is the ABI v1 entry function of type EntryFn (its name
-    // carries the ABI major version precisely so that this signature is known).
-    let entry = unsafe { library.get::<EntryFn>(symbol.as_bytes()) };
-    let entry: EntryFn = match entry {
-        Ok(f) => *f,
-        Err(_) => {
-            // Look for another major version to give a precise error.
-            for major in (0..=16u32).filter(|m| *m != abi::ABI_MAJOR) {
-                let other = format!("{}{major}\0", abi::ENTRY_SYMBOL_PREFIX);
-                // SAFETY: only the presence of the symbol is checked; it is never called.
-                if unsafe { library.get::<*const c_void>(other.as_bytes()) }.is_ok() {
-                    return Err(LoadError::AbiMajor {
-                        path: shown,
-                        expected: abi::ABI_MAJOR,
-                        found: major,
-                    });
-                }
-            }
-            return Err(LoadError::MissingEntry {
-                path: shown,
-                expected: abi::ENTRY_SYMBOL,
-            });
-        }
-    };
-    // SAFETY: `entry` has the EntryFn signature (see above); it takes no arguments.
-    let header_ptr = unsafe { entry() };
-    if header_ptr.is_null() {
-        return Err(LoadError::BadMagic {
-            path: shown,
-            what: "a null pointer".into(),
-            expected: abi::MAGIC,
-        });
-    }
-    // Read only the fixed prefix (magic, major) before trusting the rest of the layout.
-    // SAFETY: every ABI version starts its header with a u64 magic and a u32 major version.
-    let (magic, major) = unsafe {
-        let p = header_ptr.cast::<u8>();
-        (
-            std::ptr::read_unaligned(p.cast::<u64>()),
-            std::ptr::read_unaligned(p.add(8).cast::<u32>()),
-        )
-    };
-    if magic != abi::MAGIC {
-        return Err(LoadError::BadMagic {
-            path: shown,
-            what: format!("a header with magic {magic:#018x}"),
-            expected: abi::MAGIC,
-        });
-    }
-    if major != abi::ABI_MAJOR {
-        return Err(LoadError::AbiMajor {
-            path: shown,
-            expected: abi::ABI_MAJOR,
-            found: major,
-        });
-    }
-    // SAFETY: magic and major match, so this is a v1 header, which lives in a static of the
-    // (never unloaded) library; read_header checks its sizes and layout hash next.
-    let header: &'static PluginHeader = unsafe { &*header_ptr };
-    // SAFETY: as above: the header lives in the (never unloaded) library that made it.
-    unsafe { read_header(header, StrategySource::Plugin(path.to_path_buf())) }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A strategy failed: bad parameters, or a panic caught by the export glue.
@@ -494,14 +263,25 @@ impl StrategyEntry {
         let ptr =
             NonNull::new(out).ok_or_else(|| fail("create returned a null instance".into()))?;
         let mut classifiers = self.classifiers;
-        // SAFETY: `ptr` is a live instance of this vtable; `classifiers` is a valid out-pointer
-        // that the plugin overwrites only if the instance declares its own classifiers.
-        unsafe { (vtable.classifiers)(ptr.as_ptr(), &mut classifiers) };
-        Ok(Instance {
+        let (status, message) = with_message_buf(|buf| {
+            // SAFETY: `ptr` is a live instance of this vtable; `classifiers` is a valid
+            // out-pointer that the plugin overwrites only if the instance declares its own
+            // classifiers; `buf` is valid for this call.
+            unsafe { (vtable.classifiers)(ptr.as_ptr(), &mut classifiers, buf) }
+        });
+        // Owned from here on: dropped (destroyed) if the classifiers are refused.
+        let instance = Instance {
             ptr,
             vtable,
             classifiers,
-        })
+        };
+        if status != STATUS_OK {
+            return Err(fail(or_no_message(message)));
+        }
+        if let Some(problem) = classifiers.problem() {
+            return Err(fail(format!("reports invalid classifiers: {problem}")));
+        }
+        Ok(instance)
     }
 }
 
@@ -605,6 +385,7 @@ impl Drop for Instance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vertrouwen_plugins_api::abi::{self, PluginHeader, StrategyDescriptor};
 
     fn builtin() -> PluginContents {
         read_static(vertrouwen_strategies::plugin_library()).unwrap()
@@ -614,6 +395,8 @@ mod tests {
     fn builtin_header_is_valid_and_names_are_unique() {
         let c = builtin();
         assert_eq!(c.name, "vertrouwen-strategies");
+        assert!(c.panic_unwind);
+        assert_eq!(c.abi_minor, abi::ABI_MINOR);
         let mut names: Vec<_> = c.strategies.iter().map(|s| s.name.as_str()).collect();
         let n = names.len();
         names.sort();
@@ -622,26 +405,44 @@ mod tests {
     }
 
     /// The built-in header with one field edited: its pointers stay those of the real
-    /// library, so reading it is sound; only the edited field is wrong.
+    /// library (or point to leaked copies of its data), so reading it is sound; only the edited
+    /// field is wrong.
     fn forged(edit: impl FnOnce(&mut PluginHeader)) -> Result<PluginContents, LoadError> {
         let mut h = *vertrouwen_strategies::plugin_header();
         edit(&mut h);
         let h: &'static PluginHeader = Box::leak(Box::new(h));
-        // SAFETY: every pointer in `h` is the built-in library's own ('static, valid).
+        // SAFETY: every pointer in `h` is the built-in library's own ('static, valid), or a
+        // leaked copy of its data.
         unsafe { read_header(h, StrategySource::Builtin) }
     }
 
+    /// The built-in descriptors, each edited, as a leaked table.
+    fn descriptors(edit: impl Fn(&mut StrategyDescriptor)) -> &'static [StrategyDescriptor] {
+        let h = vertrouwen_strategies::plugin_header();
+        // SAFETY: the built-in header is valid: `strategy_count` descriptors at `strategies`.
+        let table = unsafe { std::slice::from_raw_parts(h.strategies, h.strategy_count) };
+        let mut copy = table.to_vec();
+        copy.iter_mut().for_each(edit);
+        copy.leak()
+    }
+
     #[test]
-    fn wrong_major_is_refused_with_fix() {
-        let e = forged(|h| h.abi_major = 2).unwrap_err();
-        let text = e.to_string();
-        assert!(text.contains("ABI 2") && text.contains("rebuild"), "{text}");
+    fn a_header_of_another_major_is_refused_naming_the_symbol() {
+        let e = forged(|h| h.abi_major = 3).unwrap_err().to_string();
+        assert!(
+            e.contains("`vertrouwen_plugin_v2` returned a header of plugin ABI 3"),
+            "{e}"
+        );
     }
 
     #[test]
     fn wrong_layout_hash_is_refused() {
         let e = forged(|h| h.layout_hash ^= 1).unwrap_err();
         assert!(e.to_string().contains("layout hash"), "{e}");
+        assert!(
+            e.to_string().contains("altered vertrouwen-plugins-api"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -651,8 +452,97 @@ mod tests {
             e.to_string().contains("vtable size: expected 48, found 56"),
             "{e}"
         );
+        let e = forged(|h| h.match_info_size += 8).unwrap_err();
+        assert!(e.to_string().contains("match info size"), "{e}");
         let e = forged(|h| h.magic = 7).unwrap_err();
-        assert!(e.to_string().contains("magic"), "{e}");
+        assert!(e.to_string().contains("magic 0x0000000000000007"), "{e}");
+    }
+
+    /// A newer minor version may append to the structs a plugin provides: the engine reads the
+    /// prefix it knows. The structs the engine lends never grow.
+    #[test]
+    fn newer_minor_versions_may_grow_what_the_plugin_provides() {
+        let c = forged(|h| {
+            h.abi_minor = abi::ABI_MINOR + 1;
+            h.header_size += 16;
+            h.vtable_size += 8;
+        })
+        .unwrap();
+        assert_eq!(c.abi_minor, abi::ABI_MINOR + 1);
+        assert_eq!(c.strategies.len(), builtin().strategies.len());
+        // Unknown flags of a newer minor version are ignored; of this one, refused.
+        assert!(forged(|h| {
+            h.abi_minor = abi::ABI_MINOR + 1;
+            h.flags |= 1 << 9;
+        })
+        .is_ok());
+        let e = forged(|h| h.flags |= 1 << 9).unwrap_err();
+        assert!(e.to_string().contains("unknown flags 0x200"), "{e}");
+        // Never smaller, and never larger without a newer minor version.
+        let e = forged(|h| h.header_size += 16).unwrap_err();
+        assert!(e.to_string().contains("header size: expected 104"), "{e}");
+        let e = forged(|h| {
+            h.abi_minor = abi::ABI_MINOR + 1;
+            h.history_view_size += 8;
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("history view size"), "{e}");
+    }
+
+    /// Descriptors are `descriptor_size` bytes apart: the table of a newer minor version with
+    /// larger descriptors (here: every descriptor twice, read as one of double size) is read by
+    /// that stride.
+    #[test]
+    fn descriptors_are_read_by_the_recorded_stride() {
+        let doubled: Vec<StrategyDescriptor> =
+            descriptors(|_| {}).iter().flat_map(|d| [*d, *d]).collect();
+        let doubled = doubled.leak();
+        let c = forged(|h| {
+            h.abi_minor = abi::ABI_MINOR + 1;
+            h.descriptor_size *= 2;
+            h.strategies = doubled.as_ptr();
+        })
+        .unwrap();
+        let names: Vec<_> = c.strategies.iter().map(|s| s.name.clone()).collect();
+        let expected: Vec<_> = builtin()
+            .strategies
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn counts_are_bounded_before_anything_is_read() {
+        let e = forged(|h| h.strategy_count = 1 << 40).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("it declares 1099511627776 strategies, at most 4096 allowed"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn names_and_texts_are_checked() {
+        let with = |edit: fn(&mut StrategyDescriptor)| {
+            let table = descriptors(edit);
+            forged(|h| h.strategies = table.as_ptr())
+                .unwrap_err()
+                .to_string()
+        };
+        let e = with(|d| d.name = RStr::from_static("Evil\u{1b}[2J"));
+        assert!(
+            e.contains(r#"strategy #0 is malformed: its name "Evil\u{1b}[2J" contains a control"#),
+            "{e}"
+        );
+        let e = with(|d| d.name = RStr::from_static(""));
+        assert!(e.contains(r#"its name "" is empty"#), "{e}");
+        let e = with(|d| d.description = RStr::from_static("two\nlines"));
+        assert!(e.contains("the description of"), "{e}");
+        let e = with(|d| d.classifiers.stochastic = 7);
+        assert!(e.contains("`stochastic` must be 0 or 1"), "{e}");
+        let e = with(|d| d.vtable = std::ptr::null());
+        assert!(e.contains("function table of"), "{e}");
     }
 
     #[test]

@@ -1,39 +1,78 @@
 //! The types that cross the plugin boundary. Everything here is `#[repr(C)]`, plain data or an
 //! `extern "C"` function pointer.
 //!
-//! ## Invariants of ABI version 1
-//! - The engine resolves exactly one symbol, [`ENTRY_SYMBOL`] (`vertrouwen_plugin_v1`). A future
-//!   incompatible ABI exports `vertrouwen_plugin_v2`, so an old engine never calls a new plugin
-//!   through a wrong signature.
+//! ## Invariants of ABI version 2
+//! - The engine resolves exactly one symbol, [`ENTRY_SYMBOL`] (`vertrouwen_plugin_v2`). An
+//!   incompatible ABI exports another name (`vertrouwen_plugin_v3`, ...), so an engine never calls
+//!   a plugin through a signature it does not know.
 //! - The entry function returns a pointer to a [`PluginHeader`] with `'static` lifetime. Its first
-//!   two fields (`magic`, then `abi_major` and `abi_minor`) keep their place in every version, so
-//!   any engine can read them before trusting anything else.
+//!   fields (`magic`, `abi_major`, `abi_minor`, `header_size`) keep their place in every version,
+//!   so any engine can read them before trusting anything else.
 //! - All strings are borrowed UTF-8 ([`RStr`]) with `'static` lifetime: libraries are never
-//!   unloaded, so descriptors outlive every use.
+//!   unloaded, so descriptors outlive every use. Names are at most [`MAX_NAME_LEN`] bytes,
+//!   descriptions and default parameters at most [`MAX_TEXT_LEN`], and none of them contains a
+//!   control character; a plugin exports at most [`MAX_STRATEGIES`] strategies.
 //! - Moves are bytes: 0 = cooperate, 1 = defect. History arrays the engine passes contain only
 //!   these two values.
 //! - A plugin never frees engine memory and the engine never frees plugin memory: instances are
 //!   created and destroyed through the vtable.
-//! - Minor versions only append: new fields go at the end of a struct whose size the header
-//!   records, so the engine can tell which fields a plugin knows.
+//! - The header says how the plugin was built: [`FLAG_PANIC_UNWIND`] is set when panics unwind
+//!   (and so can be caught by the export glue). A plugin built with `panic = "abort"` would take
+//!   the whole engine down with its first panic; engines run such plugins only isolated.
+//!
+//! ## Minor versions
+//! A minor version adds to the ABI without breaking plugins or engines of the same major
+//! version. The boundary structs are of two kinds:
+//! - **Lent by the engine** ([`MatchInfo`], [`HistoryView`], [`MessageBuf`], [`RngState`],
+//!   [`Classifiers`], which the plugin writes into engine memory, and the [`Payoffs`] and
+//!   [`RStr`] inside them): frozen for the whole major version. A plugin cannot tell which
+//!   engine lends them, so they never change.
+//! - **Provided by the plugin** ([`PluginHeader`], [`StrategyDescriptor`], [`StrategyVTable`]): a
+//!   minor version may append fields at their end, never change or remove one. The header
+//!   records the size of each as the plugin was compiled. An engine reads the prefix it knows
+//!   (stepping through the descriptor array by the recorded descriptor size) and ignores the
+//!   rest, so a plugin of a newer minor version loads in an older engine; a newer engine treats
+//!   fields beyond an older plugin's recorded sizes as absent. An appended field must therefore
+//!   be optional to honour: a strategy plays correctly with an engine that ignores it.
+//!
+//! The [`LAYOUT_HASH`] covers the frozen structs whole and the version-2.0 fields of the growable
+//! ones, so it is the same for every minor version of major version 2. It is computed from the
+//! real types (sizes, alignments and field offsets measured by the compiler, with field names
+//! and their types as written), so any reordering, resizing or retyping of a boundary field
+//! changes it: a plugin built against an altered copy of this crate is refused.
 
 use std::ffi::c_void;
+use std::mem::size_of;
 
 /// Incompatible changes bump the major version, and with it the entry symbol's name.
-pub const ABI_MAJOR: u32 = 1;
-/// Backwards-compatible additions bump the minor version.
+pub const ABI_MAJOR: u32 = 2;
+/// Backwards-compatible additions (fields appended to the structs a plugin provides) bump the
+/// minor version; see the module documentation.
 pub const ABI_MINOR: u32 = 0;
 /// The first eight bytes of every header: `"VRTRWN"` followed by two marker bytes.
 pub const MAGIC: u64 = u64::from_le_bytes(*b"VRTRWN\x01\xAB");
-/// The exported entry symbol of ABI major version 1 (without the trailing NUL).
-pub const ENTRY_SYMBOL: &str = "vertrouwen_plugin_v1";
+/// The exported entry symbol of ABI major version 2 (without the trailing NUL).
+pub const ENTRY_SYMBOL: &str = "vertrouwen_plugin_v2";
 /// The prefix every ABI's entry symbol shares; the major version follows it.
 pub const ENTRY_SYMBOL_PREFIX: &str = "vertrouwen_plugin_v";
 
-/// Return value of [`StrategyVTable::create`] and [`StrategyVTable::reset`]: success.
+/// [`PluginHeader::flags`] bit: the plugin was built with `panic = "unwind"`, so the export glue
+/// catches its panics. Without it a panic aborts the process the plugin runs in.
+pub const FLAG_PANIC_UNWIND: u32 = 1;
+/// Every flag this version defines; other bits must be zero.
+pub const KNOWN_FLAGS: u32 = FLAG_PANIC_UNWIND;
+
+/// The most strategies one plugin may export.
+pub const MAX_STRATEGIES: usize = 4096;
+/// The longest strategy display name, plugin name or plugin version, in bytes of UTF-8.
+pub const MAX_NAME_LEN: usize = 200;
+/// The longest description or default-parameter text, in bytes of UTF-8.
+pub const MAX_TEXT_LEN: usize = 4096;
+
+/// Return value of the vtable functions that can fail: success.
 pub const STATUS_OK: u32 = 0;
-/// Return value of [`StrategyVTable::create`] and [`StrategyVTable::reset`]: failure; the
-/// message buffer holds the reason.
+/// Return value of the vtable functions that can fail: failure; the message buffer holds the
+/// reason.
 pub const STATUS_ERROR: u32 = 1;
 
 /// Byte returned by [`StrategyVTable::decide`]: cooperate.
@@ -141,6 +180,21 @@ impl Classifiers {
     pub fn uses_game(&self) -> bool {
         self.makes_use_of & USES_GAME != 0
     }
+
+    /// What is wrong with these values, if anything: a memory depth below
+    /// [`MEMORY_UNBOUNDED`] or beyond `u32`, a `stochastic` byte other than 0 or 1, or unknown
+    /// `makes_use_of` bits.
+    pub const fn problem(&self) -> Option<&'static str> {
+        if self.memory_depth < MEMORY_UNBOUNDED || self.memory_depth > u32::MAX as i64 {
+            Some("memory depth must be -1 (unbounded) or between 0 and 4294967295")
+        } else if self.stochastic > 1 {
+            Some("`stochastic` must be 0 or 1")
+        } else if self.makes_use_of & !(USES_LENGTH | USES_GAME) != 0 {
+            Some("`makes_use_of` has bits other than length (1) and game (2)")
+        } else {
+            None
+        }
+    }
 }
 
 /// What a strategy is told when a match starts.
@@ -196,8 +250,14 @@ pub struct StrategyVTable {
         unsafe extern "C" fn(params: RStr, out: *mut *mut c_void, err: *mut MessageBuf) -> u32,
     /// Destroys an instance created by `create`.
     pub destroy: unsafe extern "C" fn(instance: *mut c_void),
-    /// Writes the classifiers of this instance (they may depend on its parameters).
-    pub classifiers: unsafe extern "C" fn(instance: *const c_void, out: *mut Classifiers),
+    /// Writes the classifiers of this instance (they may depend on its parameters) over the
+    /// descriptor's, which `out` holds on entry; leaves `out` alone when the instance has no
+    /// classifiers of its own. Returns [`STATUS_ERROR`] with a message in `err` if it failed.
+    pub classifiers: unsafe extern "C" fn(
+        instance: *const c_void,
+        out: *mut Classifiers,
+        err: *mut MessageBuf,
+    ) -> u32,
     /// Prepares the instance for a new match.
     pub reset: unsafe extern "C" fn(
         instance: *mut c_void,
@@ -237,18 +297,22 @@ pub struct PluginHeader {
     pub magic: u64,
     pub abi_major: u32,
     pub abi_minor: u32,
-    /// `size_of` of the header, descriptor, vtable, match info and history view as the plugin
-    /// was compiled: catches mismatched builds even when the hash was forged or stale.
+    /// `size_of` of the header, descriptor and vtable as the plugin was compiled (they may grow
+    /// in later minor versions), and of the structs the engine lends (which never change
+    /// within a major version).
     pub header_size: u32,
     pub descriptor_size: u32,
     pub vtable_size: u32,
     pub match_info_size: u32,
     pub history_view_size: u32,
     pub rng_size: u32,
+    /// Bit set of `FLAG_*` values ([`FLAG_PANIC_UNWIND`]).
+    pub flags: u32,
     /// [`LAYOUT_HASH`] as the plugin was compiled.
     pub layout_hash: u64,
     pub plugin_name: RStr,
     pub plugin_version: RStr,
+    /// `strategy_count` descriptors, `descriptor_size` bytes apart.
     pub strategies: *const StrategyDescriptor,
     pub strategy_count: usize,
 }
@@ -256,64 +320,111 @@ pub struct PluginHeader {
 /// Signature of the entry symbol.
 pub type EntryFn = unsafe extern "C" fn() -> *const PluginHeader;
 
-/// A textual description of every boundary type, field by field. Its hash is the layout hash:
-/// editing any boundary type without editing this text fails the size checks, and editing this
-/// text changes the hash, so plugins built against a different layout are refused.
-const LAYOUT_SIGNATURE: &str = "vertrouwen-abi-1;\
-RStr{ptr:*u8,len:usize};\
-Payoffs{r:f64,s:f64,t:f64,p:f64};\
-Classifiers{memory_depth:i64,stochastic:u8,makes_use_of:u32};\
-MatchInfo{length:u64,noise:f64,game:Payoffs,seed:u64};\
-HistoryView{own:*u8,opponent:*u8,len:usize,own_defections:usize,opponent_defections:usize};\
-MessageBuf{ptr:*mut u8,cap:usize,len:usize};\
-Rng{s:[u64;4]:xoshiro256++};\
-StrategyVTable{create,destroy,classifiers,reset,decide,last_error};\
-StrategyDescriptor{name,description,default_params,classifiers,vtable};\
-PluginHeader{magic,abi_major,abi_minor,header_size,descriptor_size,vtable_size,match_info_size,history_view_size,rng_size,layout_hash,plugin_name,plugin_version,strategies,strategy_count}";
+mod layout;
+pub use layout::LAYOUT_HASH;
+pub(crate) use layout::{describe, mix_number, mix_text};
 
-const fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
+// ---------------------------------------------------------------------------------------------
+// Names and texts
+// ---------------------------------------------------------------------------------------------
+
+/// Decodes the character starting at byte `i` of valid UTF-8; returns it and the next index.
+const fn char_at(bytes: &[u8], i: usize) -> (u32, usize) {
+    let b = bytes[i] as u32;
+    if b < 0x80 {
+        (b, i + 1)
+    } else if b < 0xE0 {
+        (((b & 0x1F) << 6) | (bytes[i + 1] as u32 & 0x3F), i + 2)
+    } else if b < 0xF0 {
+        (
+            ((b & 0x0F) << 12) | ((bytes[i + 1] as u32 & 0x3F) << 6) | (bytes[i + 2] as u32 & 0x3F),
+            i + 3,
+        )
+    } else {
+        (
+            ((b & 0x07) << 18)
+                | ((bytes[i + 1] as u32 & 0x3F) << 12)
+                | ((bytes[i + 2] as u32 & 0x3F) << 6)
+                | (bytes[i + 3] as u32 & 0x3F),
+            i + 4,
+        )
+    }
+}
+
+/// Control characters (C0, DEL, C1) and the invisible formatting characters that reorder or
+/// hide text on a terminal (bidirectional overrides and isolates, zero-width marks).
+const fn is_unprintable(c: u32) -> bool {
+    c < 0x20
+        || (c >= 0x7F && c <= 0x9F)
+        || c == 0x061C
+        || (c >= 0x200B && c <= 0x200F)
+        || (c >= 0x202A && c <= 0x202E)
+        || (c >= 0x2060 && c <= 0x2069)
+        || c == 0xFEFF
+}
+
+/// What is wrong with `text` as a free text of at most `max` bytes (a description or default
+/// parameters), if anything, as a predicate ("is too long").
+pub const fn text_problem(text: &str, max: usize) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    if bytes.len() > max {
+        return Some("is too long");
+    }
     let mut i = 0;
     while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(0x0000_0100_0000_01B3);
-        i += 1;
+        let (c, next) = char_at(bytes, i);
+        if is_unprintable(c) {
+            return Some("contains a control or invisible formatting character");
+        }
+        i = next;
     }
-    hash
+    None
 }
 
-const fn mix_size(hash: u64, size: usize) -> u64 {
-    fnv1a(&(size as u64).to_le_bytes(), hash)
+/// What is wrong with `name` as a display name, plugin name or version, if anything: it must be
+/// 1 to [`MAX_NAME_LEN`] bytes of printable characters without leading or trailing spaces.
+pub const fn name_problem(name: &str) -> Option<&'static str> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return Some("is empty");
+    }
+    if bytes[0] == b' ' || bytes[bytes.len() - 1] == b' ' {
+        return Some("starts or ends with a space");
+    }
+    text_problem(name, MAX_NAME_LEN)
 }
-
-/// FNV-1a of [`LAYOUT_SIGNATURE`] and the pointer width.
-pub const LAYOUT_HASH: u64 = mix_size(
-    fnv1a(LAYOUT_SIGNATURE.as_bytes(), 0xcbf2_9ce4_8422_2325),
-    std::mem::size_of::<usize>(),
-);
 
 impl PluginHeader {
-    /// A header describing this build of the ABI, for `strategy_count` descriptors.
+    /// A header describing this build of the ABI. `panic_unwind` must be
+    /// `cfg!(panic = "unwind")` as evaluated in the plugin crate (the export macro passes it).
     pub const fn new(
         plugin_name: &'static str,
         plugin_version: &'static str,
         strategies: &'static [StrategyDescriptor],
+        panic_unwind: bool,
     ) -> Self {
         PluginHeader {
             magic: MAGIC,
             abi_major: ABI_MAJOR,
             abi_minor: ABI_MINOR,
-            header_size: std::mem::size_of::<PluginHeader>() as u32,
-            descriptor_size: std::mem::size_of::<StrategyDescriptor>() as u32,
-            vtable_size: std::mem::size_of::<StrategyVTable>() as u32,
-            match_info_size: std::mem::size_of::<MatchInfo>() as u32,
-            history_view_size: std::mem::size_of::<HistoryView>() as u32,
-            rng_size: std::mem::size_of::<RngState>() as u32,
+            header_size: size_of::<PluginHeader>() as u32,
+            descriptor_size: size_of::<StrategyDescriptor>() as u32,
+            vtable_size: size_of::<StrategyVTable>() as u32,
+            match_info_size: size_of::<MatchInfo>() as u32,
+            history_view_size: size_of::<HistoryView>() as u32,
+            rng_size: size_of::<RngState>() as u32,
+            flags: if panic_unwind { FLAG_PANIC_UNWIND } else { 0 },
             layout_hash: LAYOUT_HASH,
             plugin_name: RStr::from_static(plugin_name),
             plugin_version: RStr::from_static(plugin_version),
             strategies: strategies.as_ptr(),
             strategy_count: strategies.len(),
         }
+    }
+
+    /// Whether the plugin was built with `panic = "unwind"`.
+    pub fn panics_unwind(&self) -> bool {
+        self.flags & FLAG_PANIC_UNWIND != 0
     }
 }
 
@@ -326,33 +437,61 @@ mod tests {
         assert_eq!(&MAGIC.to_le_bytes()[..6], b"VRTRWN");
     }
 
-    /// Pinned: changing any boundary type must be a conscious decision that also updates this
-    /// value (and, if incompatible, bumps ABI_MAJOR).
-    #[test]
-    fn layout_hash_is_pinned() {
-        #[cfg(target_pointer_width = "64")]
-        assert_eq!(LAYOUT_HASH, 0x6bc8_9668_f24c_30cd, "got {LAYOUT_HASH:#x}");
-    }
-
     #[test]
     fn boundary_sizes_on_64_bit() {
         #[cfg(target_pointer_width = "64")]
         {
-            assert_eq!(std::mem::size_of::<RStr>(), 16);
-            assert_eq!(std::mem::size_of::<Payoffs>(), 32);
-            assert_eq!(std::mem::size_of::<Classifiers>(), 16);
-            assert_eq!(std::mem::size_of::<MatchInfo>(), 56);
-            assert_eq!(std::mem::size_of::<HistoryView>(), 40);
-            assert_eq!(std::mem::size_of::<StrategyVTable>(), 48);
-            assert_eq!(std::mem::size_of::<StrategyDescriptor>(), 72);
+            assert_eq!(size_of::<RStr>(), 16);
+            assert_eq!(size_of::<Payoffs>(), 32);
+            assert_eq!(size_of::<Classifiers>(), 16);
+            assert_eq!(size_of::<MatchInfo>(), 56);
+            assert_eq!(size_of::<HistoryView>(), 40);
+            assert_eq!(size_of::<StrategyVTable>(), 48);
+            assert_eq!(size_of::<StrategyDescriptor>(), 72);
+            assert_eq!(size_of::<PluginHeader>(), 104);
         }
     }
 
     #[test]
-    fn classifiers_round_trip() {
+    fn classifiers_round_trip_and_validate() {
         let c = Classifiers::new(Some(3), true, USES_GAME);
         assert_eq!(c.memory(), Some(3));
         assert!(c.is_stochastic() && c.uses_game() && !c.uses_length());
         assert_eq!(Classifiers::new(None, false, 0).memory(), None);
+        assert_eq!(c.problem(), None);
+        let bad = |memory_depth, stochastic, makes_use_of| {
+            Classifiers {
+                memory_depth,
+                stochastic,
+                makes_use_of,
+            }
+            .problem()
+            .is_some()
+        };
+        assert!(bad(-2, 0, 0) && bad(1 << 40, 0, 0) && bad(0, 2, 0) && bad(0, 0, 4));
+    }
+
+    #[test]
+    fn names_must_be_printable_and_bounded() {
+        assert_eq!(name_problem("Tit For Tat"), None);
+        assert_eq!(name_problem("Ünïcødé ok"), None);
+        assert_eq!(name_problem(""), Some("is empty"));
+        assert_eq!(name_problem(" Padded"), Some("starts or ends with a space"));
+        for evil in [
+            "a\nb",
+            "a\0b",
+            "bell\x07",
+            "esc\x1b[2J",
+            "c1\u{85}",
+            "rtl\u{202E}x",
+        ] {
+            assert!(name_problem(evil).is_some(), "{evil:?}");
+        }
+        assert_eq!(name_problem(&"x".repeat(MAX_NAME_LEN)), None);
+        assert_eq!(
+            name_problem(&"x".repeat(MAX_NAME_LEN + 1)),
+            Some("is too long")
+        );
+        assert!(text_problem("two\nlines", MAX_TEXT_LEN).is_some());
     }
 }

@@ -27,8 +27,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Once;
 
 use crate::abi::{
-    Classifiers, HistoryView, MatchInfo, MessageBuf, PluginHeader, RStr, StrategyDescriptor,
-    StrategyVTable, DECIDE_ERROR, STATUS_ERROR, STATUS_OK, USES_GAME, USES_LENGTH,
+    name_problem, text_problem, Classifiers, HistoryView, MatchInfo, MessageBuf, PluginHeader,
+    RStr, StrategyDescriptor, StrategyVTable, DECIDE_ERROR, MAX_STRATEGIES, MAX_TEXT_LEN,
+    STATUS_ERROR, STATUS_OK, USES_GAME, USES_LENGTH,
 };
 use crate::{History, MatchContext, Move, Rng, Strategy};
 
@@ -75,6 +76,7 @@ impl std::fmt::Debug for PluginHeader {
         f.debug_struct("PluginHeader")
             .field("abi_major", &self.abi_major)
             .field("abi_minor", &self.abi_minor)
+            .field("flags", &self.flags)
             .field("strategy_count", &self.strategy_count)
             .finish_non_exhaustive()
     }
@@ -243,15 +245,28 @@ unsafe extern "C" fn destroy<S: Strategy>(instance: *mut c_void) {
     }
 }
 
-unsafe extern "C" fn classifiers<S: Strategy>(instance: *const c_void, out: *mut Classifiers) {
+unsafe extern "C" fn classifiers<S: Strategy>(
+    instance: *const c_void,
+    out: *mut Classifiers,
+    err: *mut MessageBuf,
+) -> u32 {
     // SAFETY: `instance` is a live Instance<S> from `create::<S>`, not used mutably elsewhere
     // during this call; `out` is a valid pointer to an initialised Classifiers.
     let (instance, out) = unsafe { (&*instance.cast::<Instance<S>>(), &mut *out) };
     match guarded(|| instance.strategy.classifiers()) {
-        Ok(Some(c)) => *out = c,
-        Ok(None) => {}
-        // The descriptor's classifiers stay (the ABI has no error channel here).
-        Err(payload) => drop(panic_report(payload)),
+        Ok(Some(c)) => {
+            *out = c;
+            STATUS_OK
+        }
+        Ok(None) => STATUS_OK,
+        Err(payload) => {
+            let report = panic_report(payload);
+            write_message(
+                err,
+                &format!("panicked while reporting its classifiers: {report}"),
+            );
+            STATUS_ERROR
+        }
     }
 }
 
@@ -323,6 +338,84 @@ unsafe extern "C" fn last_error<S: Strategy>(instance: *const c_void, err: *mut 
     // SAFETY: `instance` is a live Instance<S> from `create::<S>`.
     let instance = unsafe { &*instance.cast::<Instance<S>>() };
     write_message(err, &instance.error);
+}
+
+/// A descriptor made by [`strategy_exports!`](crate::strategy_exports), checked when the
+/// constant is evaluated: a name, description, parameter text or classifier the engine would
+/// refuse fails the plugin's build instead.
+pub const fn descriptor(
+    name: &'static str,
+    description: &'static str,
+    default_params: &'static str,
+    classifiers: Classifiers,
+    vtable: &'static StrategyVTable,
+) -> StrategyDescriptor {
+    if name_problem(name).is_some() {
+        panic!("invalid strategy display name: it must be 1 to 200 bytes of printable characters, without leading or trailing spaces");
+    }
+    if text_problem(description, MAX_TEXT_LEN).is_some() {
+        panic!("invalid strategy description: it must be at most 4096 bytes, without control characters (one paragraph, no line breaks)");
+    }
+    if text_problem(default_params, MAX_TEXT_LEN).is_some() {
+        panic!("invalid default parameters: they must be at most 4096 bytes of RON, without control characters");
+    }
+    if classifiers.problem().is_some() {
+        panic!("invalid classifiers");
+    }
+    StrategyDescriptor {
+        name: RStr::from_static(name),
+        description: RStr::from_static(description),
+        default_params: RStr::from_static(default_params),
+        classifiers,
+        vtable,
+    }
+}
+
+/// # Safety
+/// Both strings must point to `len` readable bytes.
+const unsafe fn same_text(a: RStr, b: RStr) -> bool {
+    if a.len != b.len {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len {
+        // SAFETY: upheld by the caller.
+        if unsafe { *a.ptr.add(i) != *b.ptr.add(i) } {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Checks a whole plugin when its header constant is evaluated: its name and version, the
+/// number of strategies, and that no display name is exported twice.
+///
+/// # Safety
+/// Every descriptor's name must point to `len` readable bytes (descriptors made by
+/// [`descriptor`] do).
+pub const unsafe fn check_plugin(name: &str, version: &str, strategies: &[StrategyDescriptor]) {
+    if name_problem(name).is_some() {
+        panic!("invalid plugin name: it must be 1 to 200 bytes of printable characters, without leading or trailing spaces");
+    }
+    if name_problem(version).is_some() {
+        panic!("invalid plugin version: it must be 1 to 200 bytes of printable characters, without leading or trailing spaces");
+    }
+    if strategies.len() > MAX_STRATEGIES {
+        panic!("a plugin exports at most 4096 strategies");
+    }
+    let mut i = 0;
+    while i < strategies.len() {
+        let mut j = i + 1;
+        while j < strategies.len() {
+            // SAFETY: upheld by the caller.
+            if unsafe { same_text(strategies[i].name, strategies[j].name) } {
+                panic!("two strategies of this plugin have the same display name");
+            }
+            j += 1;
+        }
+        i += 1;
+    }
 }
 
 /// A descriptor with no strategy behind it: the filler `concat` starts from.
@@ -405,17 +498,17 @@ macro_rules! strategy_exports {
     ) => {
         &[
             $(
-                $crate::abi::StrategyDescriptor {
-                    name: $crate::abi::RStr::from_static($name),
-                    description: $crate::abi::RStr::from_static($description),
-                    default_params: $crate::abi::RStr::from_static($params),
-                    classifiers: $crate::abi::Classifiers::new(
+                $crate::export::descriptor(
+                    $name,
+                    $description,
+                    $params,
+                    $crate::abi::Classifiers::new(
                         $memory,
                         $stochastic,
                         0 $(| $crate::export::uses::$uses)*,
                     ),
-                    vtable: &$crate::export::Glue::<$ty>::VTABLE,
-                }
+                    &$crate::export::Glue::<$ty>::VTABLE,
+                )
             ),*
         ]
     };
@@ -423,7 +516,7 @@ macro_rules! strategy_exports {
 
 /// Exports strategies from a plugin crate: builds the header and defines both
 /// `pub fn plugin_header() -> &'static PluginHeader` (for linking the crate statically) and the
-/// entry symbol `vertrouwen_plugin_v1` (for loading it as a `cdylib`). Use it once per crate, at
+/// entry symbol `vertrouwen_plugin_v2` (for loading it as a `cdylib`). Use it once per crate, at
 /// the crate root.
 ///
 /// Two forms: `strategies: [ Type { name: .., description: .., params: .., memory_depth: ..,
@@ -455,8 +548,20 @@ macro_rules! export_plugin {
         const __VERTROUWEN_DESCRIPTORS: &[$crate::abi::StrategyDescriptor; __VERTROUWEN_COUNT] =
             &$crate::export::concat::<__VERTROUWEN_COUNT>(__VERTROUWEN_FAMILIES);
 
+        // SAFETY: the descriptors were made by `strategy_exports!` from string literals.
+        const _: () = unsafe {
+            $crate::export::check_plugin($plugin, $version, __VERTROUWEN_DESCRIPTORS)
+        };
+
         static __VERTROUWEN_HEADER: $crate::export::StaticHeader = $crate::export::StaticHeader(
-            $crate::abi::PluginHeader::new($plugin, $version, __VERTROUWEN_DESCRIPTORS),
+            // `cfg!` is evaluated here, in the plugin crate, with the panic strategy it is built
+            // with.
+            $crate::abi::PluginHeader::new(
+                $plugin,
+                $version,
+                __VERTROUWEN_DESCRIPTORS,
+                cfg!(panic = "unwind"),
+            ),
         );
 
         /// This crate's plugin header, for engines that link the crate statically.
@@ -471,11 +576,11 @@ macro_rules! export_plugin {
             unsafe { $crate::export::StaticPlugin::new(&__VERTROUWEN_HEADER.0) }
         }
 
-        /// The ABI v1 entry symbol, resolved by engines that load this crate as a `cdylib`.
+        /// The ABI v2 entry symbol, resolved by engines that load this crate as a `cdylib`.
         // SAFETY: the symbol name is unique to this ABI version and the function has the
         // `EntryFn` signature the engine expects; it only returns a pointer to a static.
         #[unsafe(no_mangle)]
-        pub extern "C" fn vertrouwen_plugin_v1() -> *const $crate::abi::PluginHeader {
+        pub extern "C" fn vertrouwen_plugin_v2() -> *const $crate::abi::PluginHeader {
             &__VERTROUWEN_HEADER.0
         }
     };

@@ -1,15 +1,19 @@
-//! # vertrouwen-plugins-api: the strategy ABI, version 1
+//! # vertrouwen-plugins-api: the strategy ABI, version 2
 //!
 //! This crate is the whole contract between the Vertrouwen engine and a strategy plugin.
-//! It has no dependencies and changes rarely, so a plugin built today keeps loading.
+//! By default it has no dependencies and it changes rarely, so a plugin built today keeps
+//! loading. A guide from an empty directory to a checked plugin is in the repository's
+//! `docs/plugins.md` (`vertrouwen new-plugin NAME` writes a crate to start from).
 //!
-//! Two layers:
+//! Three layers:
 //! - [`abi`]: the C-shaped types that cross the boundary (`#[repr(C)]` structs and
 //!   `extern "C"` function pointers). Nothing Rust-specific (trait objects, `String`, `Vec`,
 //!   allocator ownership) ever crosses it.
 //! - The authoring layer: the safe [`Strategy`] trait, the borrowed [`History`] view, the
 //!   portable random generator [`Rng`], and [`export_plugin!`], which writes all `unsafe` glue
 //!   so a strategy author writes none.
+//! - The author kit ([`kit`], feature `author-kit`): parameter parsing into a `serde` struct
+//!   and seeded test matches against reference behaviours, for a plugin's unit tests.
 //!
 //! ```
 //! use vertrouwen_plugins_api::{export_plugin, History, MatchContext, Move, Rng, Strategy};
@@ -48,6 +52,8 @@ pub mod abi;
 mod authoring;
 #[doc(hidden)]
 pub mod export;
+#[cfg(feature = "author-kit")]
+pub mod kit;
 mod rng;
 
 pub use abi::{Classifiers, Payoffs, ABI_MAJOR, ABI_MINOR, ENTRY_SYMBOL};

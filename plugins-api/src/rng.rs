@@ -33,6 +33,12 @@ pub struct Rng {
     s: [u64; 4],
 }
 
+/// Mixes the generator's layout into the ABI's layout hash (its field is private to this
+/// module, so it is described here).
+pub(crate) const fn describe_layout(hash: u64) -> u64 {
+    crate::abi::describe!(hash, frozen Rng { s: [u64; 4] })
+}
+
 impl Rng {
     /// Seeds the state with four consecutive SplitMix64 outputs, the seeding its authors
     /// recommend (and the one `rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64` uses).

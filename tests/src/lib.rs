@@ -68,6 +68,25 @@ pub fn cdylib(crate_name: &str) -> PathBuf {
     )
 }
 
+/// The shared library of fixture plugin `name` (a directory of `tests/fixture-plugins/`), built
+/// by `tests/build.rs` outside the workspace: with `panic = "abort"`, or against an altered copy
+/// of the plugin API, as the fixture needs.
+pub fn fixture_library(name: &str) -> PathBuf {
+    let file = format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        name.replace('-', "_"),
+        std::env::consts::DLL_SUFFIX
+    );
+    let path = Path::new(env!("VERTROUWEN_FIXTURE_LIBS")).join(&file);
+    assert!(
+        path.exists(),
+        "{} was not built; is {name:?} listed in FIXTURES in tests/build.rs?",
+        path.display()
+    );
+    path
+}
+
 /// A registry with the statically linked built-in library.
 pub fn static_registry() -> Registry {
     let mut r = Registry::new();

@@ -14,7 +14,7 @@ use vertrouwen_engine::matchup::{play_recorded, MatchSpec};
 use vertrouwen_engine::sandbox::{Isolation, Limits, WorkerCommand};
 use vertrouwen_engine::tournament::{run, PlayerSpec, RunOptions, TournamentError, TournamentSpec};
 use vertrouwen_engine::{Game, Registry};
-use vertrouwen_tests::{cdylib, static_registry};
+use vertrouwen_tests::{cdylib, fixture_library, static_registry};
 
 /// The built-ins every hostile strategy meets: deterministic, so the tournament without the
 /// hostile one has exactly the same matches among them.
@@ -394,4 +394,34 @@ fn relayed_matches_disqualify_too() {
         out.results.players,
         vec!["Slow Betrayer", "Generous Mirror"]
     );
+}
+
+/// A long match ends normally in a worker: freeing its large buffers must not make the
+/// allocator open a file (glibc reads /proc/sys/vm/overcommit_memory the first time it
+/// shrinks a thread's arena, which the playing filter would punish as a forbidden call).
+#[test]
+fn a_long_isolated_match_ends_without_a_forbidden_call() {
+    let mut r = registry(true, &[]);
+    r.load_plugin(&fixture_library("liar-plugin"))
+        .expect("plugin loads");
+    let players = [
+        (r.resolve("Game Reader").unwrap(), None),
+        (r.resolve("Cooperator").unwrap(), None),
+    ];
+    let record =
+        play_recorded(players, &MatchSpec::fixed(200_000), 5).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(record.turns, 200_000);
+}
+
+/// A plugin the worker refuses to load is reported once, with its path named once, as it is
+/// in-process.
+#[test]
+fn an_isolated_load_error_names_the_plugin_once() {
+    let path = fixture_library("huge-count-plugin");
+    let shown = path.display().to_string();
+    let isolated = registry(true, &[]).load_plugin(&path).unwrap_err().to_string();
+    assert_eq!(isolated.matches(&shown).count(), 1, "{isolated}");
+    assert!(isolated.contains("at most 4096 allowed"), "{isolated}");
+    let local = registry(false, &[]).load_plugin(&path).unwrap_err().to_string();
+    assert_eq!(isolated, local);
 }

@@ -94,11 +94,12 @@ fn a_library_built_for_another_abi_major_is_refused_with_the_fix() {
     let e = Registry::new().load_plugin(&path).unwrap_err().to_string();
     assert!(e.starts_with(&path.display().to_string()), "{e}");
     assert!(
-        e.contains("built for plugin ABI 2") && e.contains("this engine speaks ABI 1"),
+        e.contains("built for plugin ABI 3 (it exports `vertrouwen_plugin_v3`)")
+            && e.contains("this engine speaks ABI 2"),
         "{e}"
     );
     assert!(
-        e.contains("rebuild the plugin against vertrouwen-plugins-api 1.x"),
+        e.contains("rebuild the plugin against vertrouwen-plugins-api 2.x"),
         "{e}"
     );
 }
@@ -118,7 +119,7 @@ fn a_library_without_the_entry_symbol_is_refused() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("not a Vertrouwen plugin") && e.contains("vertrouwen_plugin_v1"),
+        e.contains("not a Vertrouwen plugin") && e.contains("vertrouwen_plugin_v2"),
         "{e}"
     );
     assert!(e.contains("export_plugin!"), "{e}");

@@ -2,9 +2,11 @@
 //! `settings`, the same specs study files give), runs it, and hands the outcome to
 //! `vertrouwen-output` for text or JSON.
 
+pub mod check_plugin;
 pub mod fixation;
 pub mod games;
 pub mod match_cmd;
+pub mod new_plugin;
 pub mod replicator;
 pub mod rest_points;
 pub mod run;

@@ -56,6 +56,17 @@ fn os(what: &'static str) -> impl FnOnce(rustix::io::Errno) -> ConfineError {
 pub fn limit_process(page: &Page, memory_mb: u64, cpu_seconds: u64) -> Result<(), ConfineError> {
     use rustix::process::{setrlimit, Resource, Rlimit};
 
+    // glibc gives a new thread its own malloc arena, and the first time it shrinks such an
+    // arena it reads /proc/sys/vm/overcommit_memory: a file open, which the playing filter
+    // kills (seen at the end of a 200,000-turn match). With one arena every thread uses the
+    // main one, which shrinks with brk and opens nothing.
+    #[cfg(target_env = "gnu")]
+    // SAFETY: mallopt only sets a malloc parameter, under malloc's own lock; no pointer is
+    // involved.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+
     let parent = rustix::process::getppid();
     rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL))
         .map_err(os("setting the parent-death signal"))?;

@@ -194,8 +194,8 @@ impl IsolatedPlugin {
                 message: "exported different strategies when started again".into(),
             }),
             Response::LoadFailed { message } => Err(SandboxError::LoadFailed {
+                message: strip_path(&message, &canonical, Path::new(&shown)),
                 path: shown,
-                message,
             }),
             other => Err(SandboxError::Protocol {
                 path: shown,
@@ -229,9 +229,16 @@ impl Drop for IsolatedPlugin {
 }
 
 /// The worker names the canonical path in its messages; say it as the user wrote it.
+/// The worker's message in the user's terms: the path as given, named once (the error
+/// around it already starts with it).
 fn strip_path(message: &str, canonical: &Path, shown: &Path) -> String {
-    message.replace(
+    let message = message.replace(
         &canonical.display().to_string(),
         &shown.display().to_string(),
-    )
+    );
+    let prefix = format!("{}: ", shown.display());
+    match message.strip_prefix(&prefix) {
+        Some(rest) => rest.to_string(),
+        None => message,
+    }
 }

@@ -198,6 +198,9 @@ fn serve_plugin(
         );
         return 3;
     }
+    // This process runs nothing but the plugin: one built with `panic = "abort"` may run here
+    // (its first panic ends only this worker), never in the engine's process.
+    crate::loader::permit_abort_on_panic();
     let loaded = registry.load_plugin(&args.plugin);
     if let Err(e) = confine::after_loading() {
         let _ = write_frame(

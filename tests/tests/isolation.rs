@@ -419,9 +419,43 @@ fn a_long_isolated_match_ends_without_a_forbidden_call() {
 fn an_isolated_load_error_names_the_plugin_once() {
     let path = fixture_library("huge-count-plugin");
     let shown = path.display().to_string();
-    let isolated = registry(true, &[]).load_plugin(&path).unwrap_err().to_string();
+    let isolated = registry(true, &[])
+        .load_plugin(&path)
+        .unwrap_err()
+        .to_string();
     assert_eq!(isolated.matches(&shown).count(), 1, "{isolated}");
     assert!(isolated.contains("at most 4096 allowed"), "{isolated}");
-    let local = registry(false, &[]).load_plugin(&path).unwrap_err().to_string();
+    let local = registry(false, &[])
+        .load_plugin(&path)
+        .unwrap_err()
+        .to_string();
     assert_eq!(isolated, local);
+}
+
+/// A plugin built with `panic = "abort"` (refused in-process) runs isolated: its panic ends
+/// only its worker, as an abort that names the panic, and its other strategy plays on.
+#[test]
+fn an_abort_on_panic_build_is_contained_when_isolated() {
+    let mut r = registry(true, &[]);
+    r.load_plugin(&fixture_library("abort-plugin"))
+        .expect("an abort build loads isolated");
+    let mut players: Vec<(&str, Option<&str>)> = OPPONENTS.iter().map(|&n| (n, None)).collect();
+    players.push(("Abort Build Mirror", None));
+    let without = spec(&r, &players, MatchSpec::fixed(20));
+    players.insert(1, ("Aborts On Turn Three", None));
+    let with = spec(&r, &players, MatchSpec::fixed(20));
+    let out = run(&with, RunOptions { threads: Some(2) }).unwrap();
+    assert_eq!(out.disqualified.len(), 1, "{:#?}", out.disqualified);
+    let d = &out.disqualified[0];
+    assert_eq!(d.label, "Aborts On Turn Three");
+    assert_eq!(d.turn, Some(3), "{d}");
+    assert!(
+        matches!(&d.fault, Fault::Crash { signal: 6, detail, .. } if detail.contains("deliberate failure on turn 3")),
+        "{:?}",
+        d.fault
+    );
+    assert_eq!(
+        serde_json::to_string(&out.results).unwrap(),
+        results_json(&without)
+    );
 }

@@ -101,7 +101,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
             (
                 "abi.rs",
                 "    pub strategy_count: usize,\n}",
-                "    pub strategy_count: usize,\n    pub appended: u64,\n}",
+                "    pub strategy_count: usize,\n    /// Appended in 2.1.\n    pub appended: u64,\n}",
             ),
             (
                 "abi.rs",
@@ -117,7 +117,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
             (
                 "abi.rs",
                 "    pub vtable: *const StrategyVTable,\n}",
-                "    pub vtable: *const StrategyVTable,\n    pub tags: RStr,\n}",
+                "    pub vtable: *const StrategyVTable,\n    /// Appended in 2.1.\n    pub tags: RStr,\n}",
             ),
             (
                 "abi/layout.rs",
@@ -138,7 +138,7 @@ fn patches(api: Api) -> Vec<(&'static str, &'static str, &'static str)> {
             (
                 "abi.rs",
                 "    pub last_error: unsafe extern \"C\" fn(instance: *const c_void, err: *mut MessageBuf),\n}",
-                "    pub last_error: unsafe extern \"C\" fn(instance: *const c_void, err: *mut MessageBuf),\n    pub finish: unsafe extern \"C\" fn(instance: *mut c_void),\n}",
+                "    pub last_error: unsafe extern \"C\" fn(instance: *const c_void, err: *mut MessageBuf),\n    /// Appended in 2.1.\n    pub finish: unsafe extern \"C\" fn(instance: *mut c_void),\n}",
             ),
             (
                 "export.rs",

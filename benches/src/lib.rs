@@ -36,12 +36,17 @@ pub fn loaded_registry() -> Option<Registry> {
     Some(r)
 }
 
-/// A tournament file of the repository, resolved against the built-ins.
-pub fn tournament(rel: &str) -> TournamentSpec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+/// A file of the repository, by its path from the repository root.
+pub fn repo_file(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
-        .join(rel);
+        .join(rel)
+}
+
+/// A tournament file of the repository, resolved against the built-ins.
+pub fn tournament(rel: &str) -> TournamentSpec {
+    let path = repo_file(rel);
     let study = config::load(&path).unwrap_or_else(|e| panic!("{e}"));
     study
         .tournament_spec(&mut builtin_registry(), &config::Overrides::default())

@@ -1,5 +1,5 @@
-//! (Over 600 lines: one test per part of the dynamics command-line contract, sharing the
-//! helpers and the Nowak et al. 2004 oracle values at the top.)
+//! Why this file is long: one test per part of the dynamics command-line contract, sharing the
+//! helpers and the Nowak et al. 2004 oracle values at the top.
 //!
 //! The evolutionary-dynamics command-line contract (`fixation`, `replicator`, `stationary`,
 //! `run` on dynamics study files), exercised through the real binary.

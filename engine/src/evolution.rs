@@ -136,7 +136,7 @@ pub enum EvolutionError {
     #[error("need at least one strategy")]
     NoPlayers,
     #[error("invalid match settings: {0}")]
-    Spec(String),
+    Spec(#[from] crate::matchup::MatchSpecError),
     #[error("the game's payoffs are too large: a payoff of {largest:e} over {turns} turns could overflow the largest number (about 1.8e308); scale the game down")]
     Overflow { largest: f64, turns: u64 },
     #[error("player {label:?}: {source}")]

@@ -18,6 +18,8 @@ pub mod exact_sum;
 pub mod fault;
 pub mod game;
 mod linear;
+// Opens libraries and calls through the ABI: every block has a SAFETY comment.
+#[allow(unsafe_code)]
 pub mod loader;
 pub mod matchup;
 pub mod moran;
@@ -27,6 +29,8 @@ pub mod registry;
 pub mod replicator;
 pub mod rest_points;
 pub mod results;
+// Signal handlers, futexes, shared memory, pre_exec: every block has a SAFETY comment.
+#[allow(unsafe_code)]
 pub mod sandbox;
 pub mod study;
 pub mod tournament;

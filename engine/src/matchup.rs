@@ -1,3 +1,6 @@
+//! Why this file is long: the hot loop is one unit (noise, ending, lent copies and fault handling are
+//! interleaved on purpose for speed); the last 60 lines are its tests.
+//!
 //! One match between two strategy instances: the per-turn hot loop.
 //!
 //! Semantics follow Axelrod-Python 4.14.0:
@@ -44,6 +47,23 @@ pub struct MatchSpec {
 /// The longest match the engine plays (histories are indexed with `u32` counts).
 pub const MAX_TURNS: u64 = u32::MAX as u64;
 
+/// A match spec that cannot be played: which option was wrong, the value, what was expected.
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
+pub enum MatchSpecError {
+    #[error("give `turns`, `prob_end`, or both")]
+    NoLength,
+    #[error("`turns` must be between 1 and {MAX_TURNS}, got {0}")]
+    Turns(u64),
+    #[error("`prob_end` must be in (0, 1] (the chance the match ends after each turn), got {0}")]
+    ProbEnd(f64),
+    #[error("`noise` must be a probability in [0, 1], got {0}")]
+    Noise(f64),
+    #[error(transparent)]
+    TrustRun(#[from] trust::TrustRunError),
+    #[error(transparent)]
+    Game(#[from] crate::game::GameError),
+}
+
 impl MatchSpec {
     /// A fixed-length, noise-free match of the standard game.
     pub fn fixed(turns: u64) -> Self {
@@ -61,11 +81,11 @@ impl MatchSpec {
         prob_end: Option<f64>,
         noise: f64,
         game: Game,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, MatchSpecError> {
         let length = match (turns, prob_end) {
             (Some(t), None) => MatchLength::Fixed(t),
             (cap, Some(p)) => MatchLength::Geometric { prob_end: p, cap },
-            (None, None) => return Err("give `turns`, `prob_end`, or both".into()),
+            (None, None) => return Err(MatchSpecError::NoLength),
         };
         let spec = MatchSpec {
             length,
@@ -78,30 +98,23 @@ impl MatchSpec {
     }
 
     /// Checks ranges: positive turns, probabilities in range, finite payoffs.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), MatchSpecError> {
         match self.length {
             MatchLength::Fixed(t) | MatchLength::Geometric { cap: Some(t), .. }
                 if t == 0 || t > MAX_TURNS =>
             {
-                return Err(format!(
-                    "`turns` must be between 1 and {MAX_TURNS}, got {t}"
-                ));
+                return Err(MatchSpecError::Turns(t));
             }
             MatchLength::Geometric { prob_end, .. } if !(prob_end > 0.0 && prob_end <= 1.0) => {
-                return Err(format!(
-                    "`prob_end` must be in (0, 1] (the chance the match ends after each turn), got {prob_end}"
-                ));
+                return Err(MatchSpecError::ProbEnd(prob_end));
             }
             _ => {}
         }
         if !(0.0..=1.0).contains(&self.noise) {
-            return Err(format!(
-                "`noise` must be a probability in [0, 1], got {}",
-                self.noise
-            ));
+            return Err(MatchSpecError::Noise(self.noise));
         }
         trust::validate_run(self.trust_run)?;
-        self.game.validate().map_err(|e| e.to_string())
+        Ok(self.game.validate()?)
     }
 
     /// Whether the number of turns is fixed in advance.
@@ -119,7 +132,9 @@ impl MatchSpec {
                 } else {
                     let x = Rng::for_stream(seed, 0).next_f64();
                     // x = 0 would give a 0-turn match (probability 2^-53): play one turn instead.
-                    ((1.0 - x).ln() / (1.0 - prob_end).ln()).ceil().max(1.0) as u64
+                    // `ln_1p(-p)`, not `(1 - p).ln()`: below about 5e-17, `1 - p` rounds to 1
+                    // and the match would end after one turn instead of almost never.
+                    ((1.0 - x).ln() / (-prob_end).ln_1p()).ceil().max(1.0) as u64
                 };
                 drawn.min(cap.unwrap_or(MAX_TURNS)).min(MAX_TURNS)
             }
@@ -201,7 +216,7 @@ pub enum MatchError {
     #[error("{0}")]
     Fault(Box<StrategyFault>),
     #[error("invalid match: {0}")]
-    Spec(String),
+    Spec(#[from] MatchSpecError),
     /// A match with an isolated plugin failed (its worker, or a disqualification).
     #[error("{0}")]
     Isolated(String),
@@ -605,7 +620,7 @@ pub fn play_recorded(
     spec: &MatchSpec,
     seed: u64,
 ) -> Result<MatchRecord, MatchError> {
-    spec.validate().map_err(MatchError::Spec)?;
+    spec.validate()?;
     if entries.iter().any(|(e, _)| e.isolated_plugin().is_some()) {
         return crate::tournament::play_isolated(entries, spec, seed);
     }
@@ -664,14 +679,39 @@ mod tests {
         assert_eq!((rec.score1, rec.score2), (2.0, 17.0));
     }
 
+    /// A tiny end probability means a long match, not a one-turn match (issue 10: any
+    /// `prob_end` below about 5e-17 played 1 turn, because `(1 - p).ln()` is exactly 0).
+    #[test]
+    fn tiny_end_probabilities_give_long_matches() {
+        for p in [1e-300, 1e-17, 5e-17] {
+            let spec = MatchSpec::new(Some(1000), Some(p), 0.0, Game::STANDARD).unwrap();
+            for seed in 0..20 {
+                assert_eq!(spec.turns_for(seed), 1000, "prob_end {p}, seed {seed}");
+            }
+        }
+        // The geometric length's mean, 1/p, is kept for ordinary p.
+        let spec = MatchSpec::new(None, Some(0.1), 0.0, Game::STANDARD).unwrap();
+        let n = 20_000u64;
+        let mean = (0..n).map(|s| spec.turns_for(s) as f64).sum::<f64>() / n as f64;
+        // Standard deviation of the mean: sqrt(1-p)/p/sqrt(n) = 0.067; 5 of them.
+        assert!((mean - 10.0).abs() < 0.34, "mean length {mean}");
+    }
+
     #[test]
     fn spec_validation_messages() {
-        assert!(MatchSpec::new(None, None, 0.0, Game::STANDARD).is_err());
+        assert_eq!(
+            MatchSpec::new(None, None, 0.0, Game::STANDARD),
+            Err(MatchSpecError::NoLength)
+        );
         let e = MatchSpec::new(Some(10), None, 1.5, Game::STANDARD).unwrap_err();
-        assert!(e.contains("noise"), "{e}");
+        assert_eq!(e, MatchSpecError::Noise(1.5));
+        assert!(e.to_string().contains("`noise`"), "{e}");
         let e = MatchSpec::new(None, Some(0.0), 0.0, Game::STANDARD).unwrap_err();
-        assert!(e.contains("prob_end"), "{e}");
-        assert!(MatchSpec::new(Some(0), None, 0.0, Game::STANDARD).is_err());
+        assert!(e.to_string().contains("`prob_end`"), "{e}");
+        assert_eq!(
+            MatchSpec::new(Some(0), None, 0.0, Game::STANDARD),
+            Err(MatchSpecError::Turns(0))
+        );
     }
 
     #[test]

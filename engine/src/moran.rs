@@ -1,5 +1,5 @@
-//! (Over 600 lines: about half is tests that check each formula against an independent
-//! oracle, a closed form or a linear solve; they stay beside the formulas they check.)
+//! Why this file is long: about 280 lines are tests that check each formula against an independent
+//! oracle, a closed form or a linear solve; they stay beside the formulas they check.
 //!
 //! Exact results for finite, well-mixed populations: fixation probabilities, fixation times and
 //! stationary distributions of the Moran and pairwise-comparison (Fermi) processes.

@@ -1,5 +1,5 @@
-//! (Over 600 lines: the integrator and its tableau are one unit, and about 250 lines are tests
-//! against analytic solutions and conserved quantities.)
+//! Why this file is long: the integrator and its tableau are one unit, and about 150 lines are tests
+//! against analytic solutions and conserved quantities.
 //!
 //! Deterministic dynamics of infinite populations: the discrete replicator map (Axelrod's
 //! ecological simulation), the continuous replicator equation, the replicator-mutator

@@ -1,3 +1,6 @@
+//! Why this file is long: the definitions, their per-pair and per-strategy aggregation are one concept;
+//! about 290 lines are tests that check each definition on hand-made move sequences.
+//!
 //! Trust measured from played moves: when it was built, when it was broken, how long it took
 //! to rebuild, and what a betrayal cost (definitions and reasoning in `docs/trust.md`).
 //!
@@ -32,10 +35,15 @@ use crate::Move;
 /// The run length of mutual cooperation that counts as trust when a study does not say.
 pub const DEFAULT_TRUST_RUN: u32 = 5;
 
+/// A trust run length of 0: trust would be "built" before any turn was played.
+#[derive(Clone, Copy, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("`trust_run` must be at least 1 (the number of mutual-cooperation turns in a row that count as trust), got 0")]
+pub struct TrustRunError;
+
 /// Checks a run length: it must be at least 1.
-pub fn validate_run(k: u32) -> Result<(), String> {
+pub fn validate_run(k: u32) -> Result<(), TrustRunError> {
     if k == 0 {
-        Err("`trust_run` must be at least 1 (the number of mutual-cooperation turns in a row that count as trust), got 0".into())
+        Err(TrustRunError)
     } else {
         Ok(())
     }

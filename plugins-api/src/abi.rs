@@ -96,7 +96,9 @@ pub const LENGTH_UNKNOWN: u64 = u64::MAX;
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct RStr {
+    /// Start of the bytes (dangling but non-null when `len` is 0).
     pub ptr: *const u8,
+    /// Length in bytes.
     pub len: usize,
 }
 
@@ -123,9 +125,13 @@ impl RStr {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Payoffs {
+    /// Reward: each player's payoff when both cooperate.
     pub r: f64,
+    /// Sucker's payoff: cooperating against a defector.
     pub s: f64,
+    /// Temptation: defecting against a cooperator.
     pub t: f64,
+    /// Punishment: each player's payoff when both defect.
     pub p: f64,
 }
 
@@ -169,14 +175,17 @@ impl Classifiers {
         u32::try_from(self.memory_depth).ok()
     }
 
+    /// Whether the moves may depend on random draws.
     pub fn is_stochastic(&self) -> bool {
         self.stochastic != 0
     }
 
+    /// Whether the strategy reads the announced match length.
     pub fn uses_length(&self) -> bool {
         self.makes_use_of & USES_LENGTH != 0
     }
 
+    /// Whether the strategy reads the payoffs.
     pub fn uses_game(&self) -> bool {
         self.makes_use_of & USES_GAME != 0
     }
@@ -205,6 +214,7 @@ pub struct MatchInfo {
     pub length: u64,
     /// Probability that each intended move is flipped.
     pub noise: f64,
+    /// The payoffs of this match.
     pub game: Payoffs,
     /// A seed for strategies that want one at reset time; per-turn randomness should come
     /// from the generator passed to `decide`.
@@ -219,6 +229,7 @@ pub struct HistoryView {
     pub own: *const u8,
     /// `len` moves of the opponent, oldest first.
     pub opponent: *const u8,
+    /// Turns played so far: the length of both arrays.
     pub len: usize,
     /// Number of `1` (defect) bytes in `own`.
     pub own_defections: usize,
@@ -231,8 +242,11 @@ pub struct HistoryView {
 #[repr(C)]
 #[derive(Debug)]
 pub struct MessageBuf {
+    /// Start of the writable bytes.
     pub ptr: *mut u8,
+    /// Capacity in bytes: the plugin writes at most this many.
     pub cap: usize,
+    /// Bytes written, set by the plugin.
     pub len: usize,
 }
 
@@ -281,11 +295,13 @@ pub struct StrategyVTable {
 pub struct StrategyDescriptor {
     /// Display name, unique among everything the engine has loaded.
     pub name: RStr,
+    /// One-paragraph description shown by `vertrouwen strategies`.
     pub description: RStr,
     /// Default parameters as RON text, passed to `create` when the user gives none.
     pub default_params: RStr,
     /// Classifiers of the default parameters.
     pub classifiers: Classifiers,
+    /// The functions that create and drive instances of this strategy.
     pub vtable: *const StrategyVTable,
 }
 
@@ -295,25 +311,35 @@ pub struct StrategyDescriptor {
 pub struct PluginHeader {
     /// Always [`MAGIC`].
     pub magic: u64,
+    /// [`ABI_MAJOR`] as the plugin was compiled: must equal the engine's.
     pub abi_major: u32,
+    /// [`ABI_MINOR`] as the plugin was compiled: may differ; the engine reads the fields both know.
     pub abi_minor: u32,
     /// `size_of` of the header, descriptor and vtable as the plugin was compiled (they may grow
     /// in later minor versions), and of the structs the engine lends (which never change
     /// within a major version).
     pub header_size: u32,
+    /// `size_of::<StrategyDescriptor>()` as the plugin was compiled.
     pub descriptor_size: u32,
+    /// `size_of::<StrategyVTable>()` as the plugin was compiled.
     pub vtable_size: u32,
+    /// `size_of::<MatchInfo>()` as the plugin was compiled.
     pub match_info_size: u32,
+    /// `size_of::<HistoryView>()` as the plugin was compiled.
     pub history_view_size: u32,
+    /// `size_of::<RngState>()` as the plugin was compiled.
     pub rng_size: u32,
     /// Bit set of `FLAG_*` values ([`FLAG_PANIC_UNWIND`]).
     pub flags: u32,
     /// [`LAYOUT_HASH`] as the plugin was compiled.
     pub layout_hash: u64,
+    /// The plugin's name, shown beside its strategies.
     pub plugin_name: RStr,
+    /// The plugin's version text.
     pub plugin_version: RStr,
     /// `strategy_count` descriptors, `descriptor_size` bytes apart.
     pub strategies: *const StrategyDescriptor,
+    /// Number of strategy descriptors.
     pub strategy_count: usize,
 }
 

@@ -105,6 +105,7 @@ impl<'a> History<'a> {
         self.own.len()
     }
 
+    /// No turn played yet.
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.own.is_empty()
@@ -122,31 +123,37 @@ impl<'a> History<'a> {
         self.opponent
     }
 
+    /// The deciding player's last move, if any.
     #[inline]
     pub fn last_own(&self) -> Option<Move> {
         self.own.last().copied()
     }
 
+    /// The opponent's last move, if any.
     #[inline]
     pub fn last_opponent(&self) -> Option<Move> {
         self.opponent.last().copied()
     }
 
+    /// How often the deciding player has defected so far.
     #[inline]
     pub fn own_defections(&self) -> usize {
         self.own_defections
     }
 
+    /// How often the deciding player has cooperated so far.
     #[inline]
     pub fn own_cooperations(&self) -> usize {
         self.own.len() - self.own_defections
     }
 
+    /// How often the opponent has defected so far.
     #[inline]
     pub fn opponent_defections(&self) -> usize {
         self.opponent_defections
     }
 
+    /// How often the opponent has cooperated so far.
     #[inline]
     pub fn opponent_cooperations(&self) -> usize {
         self.opponent.len() - self.opponent_defections

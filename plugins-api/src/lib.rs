@@ -48,9 +48,16 @@
 //! assert_eq!(header.strategy_count, 1);
 //! ```
 
+// The stable API is documented item by item: a plugin author reads it on docs.rs.
+#![deny(missing_docs)]
+
+// The repr(C) types and the layout hash: every block has a SAFETY comment.
+#[allow(unsafe_code)]
 pub mod abi;
 mod authoring;
 #[doc(hidden)]
+// The extern "C" glue behind export_plugin!: every block has a SAFETY comment.
+#[allow(unsafe_code)]
 pub mod export;
 #[cfg(feature = "author-kit")]
 pub mod kit;

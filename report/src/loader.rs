@@ -1,3 +1,6 @@
+//! Why this file is long: one reader per output file, each small, sharing the error type and CSV
+//! helpers; the file formats are known here and nowhere else in the report crate.
+//!
 //! Reads a run's output directory into the report's [`model`](crate::model): the only module
 //! that knows the output files and their formats (`results.json`, `trust.csv` is not needed
 //! since `results.json` holds the same figures, `timeline.json`, `shares.csv`, `fixation.csv`,

@@ -1,3 +1,6 @@
+//! Why this file is long: it holds the 16 entrants of one tournament, as Axelrod-Python groups them;
+//! about 280 lines are tests of their quirks.
+//!
 //! The entrants of Axelrod's first tournament (1980), as Axelrod-Python 4.14.0 interprets the
 //! published descriptions, quirks included.
 

@@ -1,3 +1,6 @@
+//! Why this file is long: it holds the 24 entrants of one tournament, ported from long Fortran
+//! originals, as Axelrod-Python groups them.
+//!
 //! The entrants of Axelrod's second tournament (1980), as Axelrod-Python 4.14.0 ports them
 //! (mostly from the original Fortran), quirks included.
 

@@ -1,3 +1,6 @@
+//! Why this file is long: the meta players share the team machinery (seats, proposals) at the top;
+//! about 210 lines are tests.
+//!
 //! Meta strategies: players that consult a team of other strategies every turn and turn the
 //! team's proposals into one move (any hunter smelling prey, a majority vote, the proposal of the
 //! best scorer so far), plus Memory Decay, which starts with Tit For Tat and then judges the

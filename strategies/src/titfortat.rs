@@ -1,3 +1,6 @@
+//! Why this file is long: it is one family of 27 small strategies, as Axelrod-Python groups them; each is
+//! short, and about 90 lines are tests.
+//!
 //! Tit For Tat and its many relatives: strategies that answer the opponent's recent moves,
 //! with variations in how long they remember, how hard they punish and how they forgive.
 

@@ -1,3 +1,6 @@
+//! Why this file is long: one conversion per study kind, each short, sharing the position-aware error
+//! helpers at the top; splitting per kind would scatter those helpers.
+//!
 //! From the file schema to engine specs: strategies resolved in the registry (after loading the
 //! file's plugins), defaults filled in, the specs' constructors run. Every error points at the
 //! value it is about.
@@ -225,7 +228,7 @@ impl LoadedStudy {
                 .map_err(|m| self.invalid(self.study_span(), format!("--trust-run: {m}")))?;
             matches.trust_run = k;
         } else if let Some(k) = &cfg.trust_run {
-            crate::trust::validate_run(k.value).map_err(|m| self.invalid(k.span, m))?;
+            crate::trust::validate_run(k.value).map_err(|m| self.invalid(k.span, m.to_string()))?;
             matches.trust_run = k.value;
         }
         Ok(TournamentSpec {
@@ -253,7 +256,9 @@ impl LoadedStudy {
             if let Some(v) = l.value.memory_mb {
                 limits.memory_mb = v;
             }
-            limits.validate().map_err(|m| self.invalid(l.span, m))?;
+            limits
+                .validate()
+                .map_err(|m| self.invalid(l.span, m.to_string()))?;
         }
         Ok(cfg.isolate.then_some(limits))
     }

@@ -1,3 +1,6 @@
+//! Why this file is long: it is only tests, one per simulator and process, each against an exact
+//! result; they share the oracles and tolerance helpers at the top.
+//!
 //! Statistical and behavioural tests of the simulators against exact results: fixation
 //! probabilities and times of [`crate::moran`], exact chains of structured populations, and
 //! neutral martingales. Tolerances are 4 binomial (or sample) standard errors.

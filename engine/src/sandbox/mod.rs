@@ -55,34 +55,44 @@ impl Default for Limits {
     }
 }
 
+/// A limit outside its usable range: which one, the value, and the range.
+#[derive(Clone, Copy, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("`{name}` must be between {min} and {max}, got {value}")]
+pub struct LimitsError {
+    /// The limit's name in study files (`decision_ms`, `match_ms`, `memory_mb`).
+    pub name: &'static str,
+    pub value: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
 impl Limits {
-    /// Checks the limits are usable.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.decision_ms == 0 || self.decision_ms > 3_600_000 {
-            return Err(format!(
-                "`decision_ms` must be between 1 and 3600000, got {}",
-                self.decision_ms
-            ));
-        }
-        if self.match_ms == 0 || self.match_ms > 86_400_000 {
-            return Err(format!(
-                "`match_ms` must be between 1 and 86400000, got {}",
-                self.match_ms
-            ));
-        }
-        if !(64..=1 << 20).contains(&self.memory_mb) {
-            return Err(format!(
-                "`memory_mb` must be between 64 and 1048576, got {}",
-                self.memory_mb
-            ));
+    /// Checks the limits are usable: a decision may take up to an hour, a match up to a day,
+    /// and a worker needs at least 64 MB (the engine binary takes about 50 MB of it).
+    pub fn validate(&self) -> Result<(), LimitsError> {
+        for (name, value, min, max) in [
+            ("decision_ms", self.decision_ms, 1, 3_600_000),
+            ("match_ms", self.match_ms, 1, 86_400_000),
+            ("memory_mb", self.memory_mb, 64, 1 << 20),
+        ] {
+            if !(min..=max).contains(&value) {
+                return Err(LimitsError {
+                    name,
+                    value,
+                    min,
+                    max,
+                });
+            }
         }
         Ok(())
     }
 
+    /// The decision limit as a duration.
     pub fn decision(&self) -> Duration {
         Duration::from_millis(self.decision_ms)
     }
 
+    /// The match limit as a duration.
     pub fn matches(&self) -> Duration {
         Duration::from_millis(self.match_ms)
     }

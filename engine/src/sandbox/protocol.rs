@@ -54,7 +54,7 @@ impl WireSpec {
     }
 
     /// The spec, validated (a worker must not trust what it is sent either).
-    pub fn to_spec(self) -> Result<MatchSpec, String> {
+    pub fn to_spec(self) -> Result<MatchSpec, crate::matchup::MatchSpecError> {
         let [r, s, t, p] = self.game;
         let spec = MatchSpec {
             length: if self.fixed_turns > 0 {

@@ -1,3 +1,6 @@
+//! Why this file is long: the worker's whole life (confine, load, serve, report its own faults) is one
+//! sequence that reads best in one place; about a quarter is its request dispatch.
+//!
 //! The worker process: one plugin file, confined, playing what the engine asks.
 //!
 //! Started by the engine as `<engine binary> <worker command> --plugin FILE ...` with its
@@ -385,11 +388,13 @@ impl Session<'_> {
         }
         let spec = match job.spec.to_spec() {
             Ok(s) => s,
-            Err(message) => {
+            Err(e) => {
                 return MatchOutcome::Fault {
                     side: 0,
                     turn: None,
-                    fault: Fault::Protocol { detail: message },
+                    fault: Fault::Protocol {
+                        detail: e.to_string(),
+                    },
                 }
             }
         };
@@ -463,7 +468,10 @@ impl Session<'_> {
         let fault = match e {
             MatchError::Strategy(s) => Fault::Panic { message: s.message },
             MatchError::Fault(f) => f.fault.clone(),
-            MatchError::Spec(m) | MatchError::Isolated(m) => Fault::Protocol { detail: m },
+            MatchError::Spec(m) => Fault::Protocol {
+                detail: m.to_string(),
+            },
+            MatchError::Isolated(m) => Fault::Protocol { detail: m },
         };
         MatchOutcome::Fault {
             side,
@@ -504,7 +512,9 @@ impl Session<'_> {
             let setup = lane
                 .spec
                 .to_spec()
-                .map_err(|m| Fault::Protocol { detail: m })
+                .map_err(|e| Fault::Protocol {
+                    detail: e.to_string(),
+                })
                 .and_then(|spec| {
                     if !self.player_ok(lane.player) {
                         return Err(Fault::Protocol {

@@ -77,7 +77,7 @@ pub enum TournamentError {
     #[error("`repetitions` must be at least 1")]
     NoRepetitions,
     #[error("invalid match settings: {0}")]
-    Spec(String),
+    Spec(#[from] crate::matchup::MatchSpecError),
     #[error("player {label:?}: {source}")]
     Player {
         label: String,

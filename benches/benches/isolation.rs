@@ -11,9 +11,9 @@
 //!   isolated and in-process. Target: isolated at least 0.5x in-process.
 //!
 //! Workers are the `bench-worker` binary of this crate (the engine's worker mode with the
-//! built-in library, as `vertrouwen __worker` runs it). Worker start-up is inside the
-//! tournament measurement (a run starts its workers) and outside the one-match measurements
-//! (the registry starts them once, as a tournament does for its matches).
+//! built-in library, as `vertrouwen __worker` runs it). Worker start-up is inside every
+//! isolated measurement, as it is in `vertrouwen match --isolate` and `run --isolate` (each
+//! starts its workers); `one_turn_match` measures it alone.
 
 use std::path::PathBuf;
 
@@ -95,6 +95,24 @@ fn plugin_vs_builtin(c: &mut Criterion) {
             (name, r)
         })
         .collect();
+    // The fixed cost of an isolated match: starting its worker (exec, confinement, loading
+    // the plugin) and stopping it.
+    let mut group = c.benchmark_group("isolation/one_turn_match");
+    group.sample_size(20);
+    for (name, r) in &registries {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let players = [
+                    (r.resolve("Generous Mirror").unwrap(), None),
+                    (r.resolve("Tit For Tat").unwrap(), None),
+                ];
+                play_recorded(players, &MatchSpec::fixed(1), 7)
+                    .unwrap()
+                    .turns
+            })
+        });
+    }
+    group.finish();
     let mut group = c.benchmark_group("isolation/plugin_vs_builtin_1m_turns");
     group.throughput(Throughput::Elements(TURNS));
     group.sample_size(10);

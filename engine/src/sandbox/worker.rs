@@ -429,10 +429,11 @@ impl Session<'_> {
             &PageObserver(self.page),
         );
         let outcome = match result {
-            Ok(stats) => {
+            Ok(()) => {
                 let (m1, m2) = self.scratch.moves();
                 MatchOutcome::Played {
-                    turns: stats.turns,
+                    // At most `MAX_TURNS`, a `u32` (the spec was validated).
+                    turns: m1.len() as u32,
                     moves: pack_moves(m1, m2),
                 }
             }

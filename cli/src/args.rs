@@ -379,6 +379,8 @@ pub struct MatchArgs {
     pub json: bool,
     #[command(flatten)]
     pub plugins: PluginArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 #[derive(Debug, Args)]

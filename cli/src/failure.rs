@@ -47,7 +47,7 @@ impl Flags {
 }
 
 /// Added to every "needs more memory than the limit" message.
-const MEMORY_HINT: &str = "; raise the limit with --max-memory SIZE (e.g. --max-memory 16G) if the machine has the memory";
+pub(crate) const MEMORY_HINT: &str = "; raise the limit with --max-memory SIZE (e.g. --max-memory 16G) if the machine has the memory";
 
 /// A failure to report. `Quiet` means standard output was closed by its reader (e.g.
 /// `| head`): the command stops quietly, as Unix tools do.

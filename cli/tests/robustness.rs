@@ -193,3 +193,77 @@ fn many_repetitions_need_no_more_memory_than_one() {
         "{payoffs}"
     );
 }
+
+/// Issue 10: `turns: 4294967295` and a tournament of 10,000 players aborted when their move
+/// buffers or pair tables were allocated ("memory allocation of 33203320000 bytes failed",
+/// exit 134). Both are refused before anything is allocated, at the value that sizes them,
+/// with the flag that raises the limit; `match` checks the match's own length.
+#[test]
+fn tournaments_too_large_for_memory_are_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.ron");
+    std::fs::write(
+        &long,
+        "Tournament(name: \"x\", players: [\"Tit For Tat\", \"Defector\"],\n  turns: 4294967295)\n",
+    )
+    .unwrap();
+    let e = clean_failure(&["run", long.to_str().unwrap()]);
+    assert!(
+        e.starts_with(&format!("error: {}:2:10: needs about ", long.display())),
+        "{e}"
+    );
+    assert!(
+        e.contains("for the moves of matches of up to 4294967295 turns on each thread; the limit is 4.0 GiB; raise the limit with --max-memory"),
+        "{e}"
+    );
+
+    let many = dir.path().join("many.ron");
+    let players: Vec<String> = (0..10_000)
+        .map(|i| format!("(name: \"Random\", label: \"R{i}\")"))
+        .collect();
+    std::fs::write(
+        &many,
+        format!(
+            "Tournament(name: \"x\",\n  players: [{}], turns: 10)\n",
+            players.join(",")
+        ),
+    )
+    .unwrap();
+    let e = clean_failure(&["run", many.to_str().unwrap()]);
+    assert!(
+        e.starts_with(&format!("error: {}:2:12: needs about ", many.display())),
+        "{e}"
+    );
+    assert!(
+        e.contains("of memory for the running sums and result tables of 10000 players (50005000 pairs); the limit is 4.0 GiB"),
+        "{e}"
+    );
+
+    let e = clean_failure(&["match", "Tit For Tat", "Defector", "--turns", "4294967295"]);
+    assert_eq!(
+        e,
+        "error: --turns: needs about 48.0 GiB of memory for the moves of a match of 4294967295 turns; the limit is 4.0 GiB; raise the limit with --max-memory SIZE (e.g. --max-memory 16G) if the machine has the memory\n"
+    );
+    // A tiny end probability without a cap is a match of up to 4294967295 turns, refused the
+    // same way (it used to play one turn).
+    let e = clean_failure(&["match", "Tit For Tat", "Defector", "--prob-end", "1e-300"]);
+    assert!(e.contains("a match of 4294967295 turns"), "{e}");
+}
+
+/// Issue 10: `--prob-end 1e-300 --turns 1000` played one turn (`(1 - p).ln()` is exactly 0).
+#[test]
+fn a_tiny_end_probability_plays_to_the_cap() {
+    let o = vertrouwen(&[
+        "match",
+        "Tit For Tat",
+        "Cooperator",
+        "--prob-end",
+        "1e-300",
+        "--turns",
+        "1000",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["turns"], 1000);
+}

@@ -117,6 +117,13 @@ impl MatchSpec {
         Ok(self.game.validate()?)
     }
 
+    /// Bytes [`play_recorded`] and its caller hold for the match with seed `seed`: the record
+    /// and the lent histories (6 bytes a turn), the two move strings and their text in a
+    /// report (6 more). For refusing, before playing, a match that cannot fit in memory.
+    pub fn recorded_match_bytes(&self, seed: u64) -> f64 {
+        self.turns_for(seed) as f64 * 12.0
+    }
+
     /// Whether the number of turns is fixed in advance.
     pub fn is_fixed(&self) -> bool {
         matches!(self.length, MatchLength::Fixed(_))

@@ -1,6 +1,7 @@
 //! `vertrouwen match A B`: one match, its moves and scores.
 
 use vertrouwen_engine::matchup::{play_recorded, MatchLength, MAX_TURNS};
+use vertrouwen_engine::values::human_bytes;
 use vertrouwen_output::{convert, json_line, text};
 
 use crate::args::MatchArgs;
@@ -26,6 +27,20 @@ pub fn play(a: MatchArgs) -> Result<(), Failure> {
         return Err(Failure::flag(
             "--game",
             format!("a payoff of {largest:e} over up to {longest} turns could overflow the largest number (about 1.8e308); scale the game down"),
+        ));
+    }
+    let needs = spec.recorded_match_bytes(a.seed.get());
+    let limit = a.memory.max_memory;
+    if needs > limit.get() as f64 {
+        return Err(Failure::flag(
+            "--turns",
+            format!(
+                "needs about {} of memory for the moves of a match of {} turns; the limit is {}{}",
+                human_bytes(needs),
+                spec.turns_for(a.seed.get()),
+                human_bytes(limit.get() as f64),
+                crate::failure::MEMORY_HINT
+            ),
         ));
     }
     let p1 = registry.resolve(&a.player1)?;

@@ -231,6 +231,18 @@ impl LoadedStudy {
             crate::trust::validate_run(k.value).map_err(|m| self.invalid(k.span, m.to_string()))?;
             matches.trust_run = k.value;
         }
+        // Refused before anything is allocated: 10,000 players or 4-billion-turn matches
+        // would otherwise abort the process when the tables or move buffers are allocated.
+        let needs =
+            crate::study::memory::tournament(players.len(), repetitions.get().into(), &matches);
+        crate::study::memory::check(&needs, &overrides.limits).map_err(|e| {
+            let span = match (e.field(), &cfg.turns) {
+                (crate::study::Field::Turns, Some(t)) => t.span,
+                (crate::study::Field::Repetitions, _) => self.study_span(),
+                _ => cfg.players.span,
+            };
+            self.error_at(span, e.to_string(), ConfigErrorKind::Memory)
+        })?;
         Ok(TournamentSpec {
             players,
             matches,

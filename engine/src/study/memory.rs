@@ -78,6 +78,62 @@ pub(crate) fn check(needs: &[Need], limits: &Limits) -> Result<(), SpecError> {
     })
 }
 
+/// The longest match a spec can play, for sizing move buffers: the fixed length, or a length
+/// a geometric match exceeds with probability 1e-9 (at most its cap).
+fn longest_match(length: MatchLength) -> f64 {
+    match length {
+        MatchLength::Fixed(t) => t as f64,
+        MatchLength::Geometric { prob_end, cap } => {
+            let quantile = ((1e-9f64).ln() / (-prob_end).ln_1p()).ceil();
+            quantile
+                .min(cap.unwrap_or(MAX_TURNS) as f64)
+                .min(MAX_TURNS as f64)
+        }
+    }
+}
+
+/// The move buffers of each thread for matches of up to `longest` turns.
+fn move_buffers(longest: f64) -> Need {
+    Need::new(
+        Field::Turns,
+        format!("the moves of matches of up to {longest} turns on each thread"),
+        // The record (2 bytes a turn) and the two players' lent histories (4 bytes).
+        longest * 6.0 * threads(),
+    )
+}
+
+/// Bytes a tournament holds per pair of players beyond its running sums: the result tables
+/// (payoffs, deviations, wins, cooperation, lengths, states, trust) and their text in
+/// `results.json` while it is written. Measured: 1,000 players (500,500 pairs, 10 turns) peak
+/// at 1.31 GB resident, 2.6 KB a pair in all.
+const RESULT_BYTES_PER_PAIR: f64 = 1_800.0;
+
+/// A tournament: the running sums and result tables of every pair (nothing grows with the
+/// repetitions but the per-repetition scores), and the move buffers of each thread.
+pub(crate) fn tournament(
+    players: usize,
+    repetitions: u64,
+    matches: &crate::MatchSpec,
+) -> Vec<Need> {
+    let n = players as f64;
+    let pairs = n * (n + 1.0) / 2.0;
+    let per_pair = std::mem::size_of::<PairTally>() as f64 + 6.0 * 32.0 + RESULT_BYTES_PER_PAIR;
+    vec![
+        Need::new(
+            Field::Payoffs,
+            format!("the running sums and result tables of {players} players ({pairs} pairs)"),
+            pairs * per_pair,
+        ),
+        Need::new(
+            Field::Repetitions,
+            format!("the scores of {players} players in each of {repetitions} repetitions"),
+            // Scores and normalised scores, f64 each, and their text.
+            n * repetitions as f64 * (2.0 * 8.0 + 40.0),
+        ),
+        move_buffers(longest_match(matches.length)),
+    ]
+}
+
 /// The payoffs from matches: the running sums of every pair (means only: nothing grows with
 /// the repetitions), and the move buffers of each thread for the longest match.
 pub(crate) fn payoffs(source: &PayoffSource) -> Vec<Need> {
@@ -92,28 +148,13 @@ pub(crate) fn payoffs(source: &PayoffSource) -> Vec<Need> {
     let pairs = n * (n + 1.0) / 2.0;
     // A pair's sums, with a few partials of each exact sum on the heap.
     let per_pair = std::mem::size_of::<PairTally>() as f64 + 6.0 * 32.0;
-    let longest = match m.matches().length {
-        MatchLength::Fixed(t) => t as f64,
-        MatchLength::Geometric { prob_end, cap } => {
-            // A length exceeded with probability 1e-9 (geometric quantile), at most the cap.
-            let quantile = ((1e-9f64).ln() / (-prob_end).ln_1p()).ceil();
-            quantile
-                .min(cap.unwrap_or(MAX_TURNS) as f64)
-                .min(MAX_TURNS as f64)
-        }
-    };
     vec![
         Need::new(
             Field::Payoffs,
             format!("the running sums of the matches between {n} strategies"),
             pairs * per_pair,
         ),
-        Need::new(
-            Field::Turns,
-            format!("the moves of matches of up to {longest} turns on each thread"),
-            // The record (2 bytes a turn) and the two players' lent histories (4 bytes).
-            longest * 6.0 * threads(),
-        ),
+        move_buffers(longest_match(m.matches().length)),
     ]
 }
 

@@ -10,7 +10,7 @@
 //! Errors say which input they are about ([`Field`]): a study file turns that into a line and
 //! column, the command line into a flag.
 
-mod memory;
+pub(crate) mod memory;
 mod run;
 mod spec;
 

@@ -22,9 +22,6 @@
 //! as Axelrod-Python does.
 //! - ranking: by median normalised score, descending; ties keep the players' order.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 
 use crate::exact_sum::ExactSum;
@@ -312,145 +309,11 @@ impl ResultSet {
             trust,
         }
     }
-
-    /// `summary.csv` exactly as Axelrod-Python 4.14.0's `ResultSet.write_summary` writes it
-    /// (same header, row order, Python float formatting and integer-0 fallbacks).
-    pub fn summary_csv(&self) -> String {
-        let mut out = String::from(
-            "Rank,Name,Median_score,Cooperation_rating,Wins,Initial_C_rate,Original_index,\
-             CC_rate,CD_rate,DC_rate,DD_rate,CC_to_C_rate,CD_to_C_rate,DC_to_C_rate,DD_to_C_rate\n",
-        );
-        for s in &self.summary {
-            let mut row = vec![
-                s.rank.to_string(),
-                csv_field(&s.name),
-                py_float(s.median_score),
-                py_float(s.cooperation_rating),
-                py_float(s.wins),
-                py_float(s.initial_c_rate),
-                s.original_index.to_string(),
-            ];
-            match s.state_rates {
-                Some(r) => row.extend(r.iter().map(|&x| py_float(x))),
-                None => row.extend(std::iter::repeat_n("0".to_string(), 4)),
-            }
-            row.extend(
-                s.state_to_c_rates
-                    .iter()
-                    .map(|x| x.map_or("0".to_string(), py_float)),
-            );
-            out.push_str(&row.join(","));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// A plain-text ranking table for terminals.
-    pub fn ranking_table(&self) -> String {
-        let width = self
-            .summary
-            .iter()
-            .map(|s| s.name.chars().count())
-            .max()
-            .unwrap_or(4)
-            .max(8);
-        let mut out = format!(
-            "{:>4}  {:<width$}  {:>12}  {:>11}  {:>6}\n",
-            "Rank", "Strategy", "Median score", "Cooperation", "Wins"
-        );
-        for s in &self.summary {
-            out.push_str(&format!(
-                "{:>4}  {:<width$}  {:>12.4}  {:>10.1}%  {:>6}\n",
-                s.rank + 1,
-                s.name,
-                s.median_score,
-                100.0 * s.cooperation_rating,
-                s.wins
-            ));
-        }
-        out
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Formats a float as Python's `repr` does: shortest round-trip digits, `.0` on integral
-/// values, scientific notation below 1e-4 and from 1e16 on (`1e-05`, `1.5e+16`).
-pub fn py_float(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let a = x.abs();
-    if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    if !(1e-4..1e16).contains(&a) {
-        let s = format!("{x:e}");
-        let (mant, exp) = s.split_once('e').expect("exponent");
-        let exp: i32 = exp.parse().expect("exponent digits");
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mant}e{sign}{:02}", exp.abs());
-    }
-    let s = format!("{x}");
-    if s.contains('.') {
-        s
-    } else {
-        format!("{s}.0")
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over the target, so readers never see a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_float_formatting() {
-        assert_eq!(py_float(2.0), "2.0");
-        assert_eq!(py_float(0.0), "0.0");
-        assert_eq!(py_float(2.1750000000000003), "2.1750000000000003");
-        assert_eq!(py_float(1e-5), "1e-05");
-        assert_eq!(py_float(0.0001), "0.0001");
-        assert_eq!(py_float(1.5e16), "1.5e+16");
-        assert_eq!(py_float(-3.25), "-3.25");
-        assert_eq!(py_float(123456789.0), "123456789.0");
-    }
 
     /// Checked against numpy 2.4.6: `np.sum([0.1] * 10)` is 1.0, where a sequential
     /// left-to-right sum gives 0.9999999999999999.
@@ -468,19 +331,5 @@ mod tests {
     fn median_even_and_odd() {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("out.csv");
-        write_atomic(&p, b"first").unwrap();
-        write_atomic(&p, b"second").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
     }
 }

@@ -12,9 +12,50 @@ pub fn shortest(x: f64) -> Result<String, WriteError> {
     Ok(ryu::Buffer::new().format_finite(x).to_string())
 }
 
+/// Formats a finite float as Python's `repr` does, for `summary.csv` (compared with
+/// Axelrod-Python's own): shortest round-trip digits, `.0` on integral values, scientific
+/// notation below 1e-4 and from 1e16 on (`1e-05`, `1.5e+16`).
+pub fn py_float(x: f64) -> Result<String, WriteError> {
+    if !x.is_finite() {
+        return Err(WriteError::NonFinite(x));
+    }
+    if x == 0.0 {
+        return Ok(if x.is_sign_negative() { "-0.0" } else { "0.0" }.into());
+    }
+    if !(1e-4..1e16).contains(&x.abs()) {
+        let s = format!("{x:e}");
+        let (mantissa, exp) = s.split_once('e').expect("`{:e}` writes an exponent");
+        let exp: i32 = exp.parse().expect("`{:e}` writes exponent digits");
+        let sign = if exp < 0 { '-' } else { '+' };
+        return Ok(format!("{mantissa}e{sign}{:02}", exp.abs()));
+    }
+    let s = format!("{x}");
+    Ok(if s.contains('.') { s } else { format!("{s}.0") })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Expected texts are CPython 3.11's `repr` of the same doubles.
+    #[test]
+    fn python_float_formatting() {
+        for (x, text) in [
+            (2.0, "2.0"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (2.1750000000000003, "2.1750000000000003"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (1.5e16, "1.5e+16"),
+            (-3.25, "-3.25"),
+            (123456789.0, "123456789.0"),
+        ] {
+            assert_eq!(py_float(x).unwrap(), text);
+        }
+        assert!(py_float(f64::NAN).is_err());
+        assert!(py_float(f64::INFINITY).is_err());
+    }
 
     #[test]
     fn shortest_round_trip_text() {

@@ -1,6 +1,6 @@
 //! The CSV files, all written with the `csv` crate (quoting as RFC 4180 asks, `\n` line ends),
 //! every error returned. Numbers are [`crate::number::shortest`], except in `summary.csv`,
-//! which keeps Axelrod-Python's formatting ([`py_float`]) so that it can be compared with
+//! which keeps Axelrod-Python's formatting ([`py_float`](crate::number::py_float)) so that it can be compared with
 //! Axelrod-Python's own file byte for byte.
 
 use std::io::Write;
@@ -9,7 +9,7 @@ use vertrouwen_engine::moran::Process;
 use vertrouwen_engine::payoff_matrix::PayoffMatrix;
 use vertrouwen_engine::population::SimulationSummary;
 use vertrouwen_engine::rest_points::{RestPoint, Stability};
-use vertrouwen_engine::results::{py_float, ResultSet};
+use vertrouwen_engine::results::ResultSet;
 use vertrouwen_engine::study::FixationOutcome;
 use vertrouwen_engine::tournament::Disqualification;
 use vertrouwen_engine::trajectory_sample::SampledTrajectories;
@@ -32,13 +32,7 @@ fn finish<W: Write>(w: csv::Writer<W>) -> Result<(), WriteError> {
 }
 
 /// Axelrod-Python's float formatting, refusing non-finite values.
-fn python(x: f64) -> Result<String, WriteError> {
-    if x.is_finite() {
-        Ok(py_float(x))
-    } else {
-        Err(WriteError::NonFinite(x))
-    }
-}
+use crate::number::py_float as python;
 
 /// `summary.csv` exactly as Axelrod-Python 4.14.0's `ResultSet.write_summary` writes it (same
 /// header, row order, Python float formatting and integer-0 fallbacks).

@@ -39,7 +39,6 @@ fn results_are_byte_identical_for_one_and_two_threads() {
     };
     assert_eq!(json(&one), json(&two));
     assert_eq!(json(&one), json(&three));
-    assert_eq!(one.results.summary_csv(), two.results.summary_csv());
     // And the seed matters.
     let other = run(
         &TournamentSpec { seed: 43, ..spec },

@@ -28,10 +28,10 @@ fn summary_matches_axelrod_python() {
         repetitions: 5,
         seed: 1,
     };
-    let ours = run(&spec, RunOptions::default())
-        .unwrap()
-        .results
-        .summary_csv();
+    let results = run(&spec, RunOptions::default()).unwrap().results;
+    let mut csv = Vec::new();
+    vertrouwen_output::tables::summary(&mut csv, &results).unwrap();
+    let ours = String::from_utf8(csv).unwrap();
     let expected =
         std::fs::read_to_string(fixture("axelrod-4.14.0/summary_classics_deterministic.csv"))
             .unwrap();

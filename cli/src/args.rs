@@ -258,7 +258,7 @@ pub struct SimulateArgs {
     /// strategies only).
     #[arg(long, value_name = "MODE", default_value = "cached")]
     pub mode: ModeName,
-    /// Worker threads [default: all cores]. Results do not depend on it.
+    /// Worker threads [default: all cores, as many as the work is worth]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Print the results document (as results.json) instead of text.
@@ -314,7 +314,7 @@ pub struct RunArgs {
     /// Replace an output folder that holds another study's results.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads [default: all cores]. Results do not depend on it.
+    /// Worker threads [default: all cores, as many as the work is worth]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Master seed, overriding the file's.

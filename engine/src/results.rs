@@ -22,6 +22,7 @@
 //! as Axelrod-Python does.
 //! - ranking: by median normalised score, descending; ties keep the players' order.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::exact_sum::ExactSum;
@@ -138,6 +139,22 @@ fn numpy_sum(a: &[f64]) -> f64 {
     }
 }
 
+/// A pair's payoff figures from each side: (mean per turn, its standard deviation, mean
+/// total). Rounding exact sums is the costly part of the results, so it runs on all cores.
+type PairFigures = [(f64, f64, f64); 2];
+
+fn pair_figures(tally: &TournamentTally, i: usize, j: usize) -> PairFigures {
+    let p = tally.pair(i, j);
+    let sides = if i == j { 1 } else { 2 };
+    let mut out = [(0.0, 0.0, 0.0); 2];
+    for (side, figures) in out.iter_mut().enumerate().take(sides) {
+        let (mean, std) = mean_and_std(p.matches, &p.per_turn[side], &p.per_turn_squares[side]);
+        let total = mean_and_std(p.matches, &p.totals[side], &ExactSum::new()).0;
+        *figures = (mean, std, total);
+    }
+    out
+}
+
 /// The mean and population standard deviation (ddof = 0) of `count` values, from their exact
 /// sum and exact sum of squares: both correctly rounded, whatever the order the values came in.
 fn mean_and_std(count: u64, sum: &ExactSum, squares: &ExactSum) -> (f64, f64) {
@@ -152,7 +169,9 @@ fn mean_and_std(count: u64, sum: &ExactSum, squares: &ExactSum) -> (f64, f64) {
 
 impl ResultSet {
     /// Computes the statistics from a tournament's running sums; `players` are the labels.
-    pub fn from_tally(players: Vec<String>, tally: &TournamentTally) -> ResultSet {
+    /// With `parallel`, the costly part (rounding every pair's exact sums) runs on all cores;
+    /// the results are the same either way.
+    pub fn from_tally(players: Vec<String>, tally: &TournamentTally, parallel: bool) -> ResultSet {
         let n = players.len();
         let reps = tally.repetitions();
         debug_assert_eq!(n, tally.players());
@@ -188,7 +207,20 @@ impl ResultSet {
         let mut opened = vec![0u64; n];
         let mut opened_c = vec![0u64; n];
         let mut total_turns = 0u64;
-        for (i, j) in pairs(n) {
+        let all_pairs = pairs(n);
+        let figures: Vec<PairFigures> = if parallel {
+            all_pairs
+                .par_iter()
+                .with_min_len(256)
+                .map(|&(i, j)| pair_figures(tally, i, j))
+                .collect()
+        } else {
+            all_pairs
+                .iter()
+                .map(|&(i, j)| pair_figures(tally, i, j))
+                .collect()
+        };
+        for (&(i, j), figures) in all_pairs.iter().zip(&figures) {
             let p = tally.pair(i, j);
             total_turns += p.turns;
             let mean_length = if p.matches == 0 {
@@ -207,22 +239,19 @@ impl ResultSet {
                 max_match_lengths[a][b] = p.max_turns;
             }
             if i == j {
-                let (mean, std) = mean_and_std(p.matches, &p.per_turn[0], &p.per_turn_squares[0]);
+                let (mean, std, total) = figures[0];
                 payoff_matrix[i][i] = mean;
                 payoff_stddevs[i][i] = std;
-                total_payoff_matrix[i][i] =
-                    mean_and_std(p.matches, &p.totals[0], &ExactSum::new()).0;
+                total_payoff_matrix[i][i] = total;
                 // Axelrod-Python halves the two clones' total for the diagonal (integer division).
                 cooperation[i][i] = (p.cooperations(0) + p.cooperations(1)) / 2;
                 continue;
             }
             for (side, who, other) in [(0, i, j), (1, j, i)] {
-                let (mean, std) =
-                    mean_and_std(p.matches, &p.per_turn[side], &p.per_turn_squares[side]);
+                let (mean, std, total) = figures[side];
                 payoff_matrix[who][other] = mean;
                 payoff_stddevs[who][other] = std;
-                total_payoff_matrix[who][other] =
-                    mean_and_std(p.matches, &p.totals[side], &ExactSum::new()).0;
+                total_payoff_matrix[who][other] = total;
                 let c = p.cooperations(side);
                 cooperation[who][other] = c;
                 coop_against[who] += c;

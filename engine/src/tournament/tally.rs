@@ -245,25 +245,26 @@ impl TournamentTally {
         }
         for (a, &i) in kept.iter().enumerate() {
             for (b, &j) in kept.iter().enumerate().skip(a) {
-                *lock(&out.pairs[pair_index(kept.len(), a, b)]) = self.pair(i, j);
+                *lock(&out.pairs[pair_index(kept.len(), a, b)]) = self.pair(i, j).clone();
             }
             if !out.cells.is_empty() {
                 for r in 0..self.repetitions {
-                    *lock(&out.cells[a * self.repetitions + r]) = self.cell(i, r);
+                    *lock(&out.cells[a * self.repetitions + r]) = self.cell(i, r).clone();
                 }
             }
         }
         out
     }
 
-    /// The sums of pair `(i, j)`, `i <= j`.
-    pub fn pair(&self, i: usize, j: usize) -> PairTally {
-        lock(&self.pairs[pair_index(self.players, i, j)]).clone()
+    /// The sums of pair `(i, j)`, `i <= j`, borrowed (not copied: the results of a large
+    /// tournament read every pair once, on one thread, after the matches).
+    pub fn pair(&self, i: usize, j: usize) -> MutexGuard<'_, PairTally> {
+        lock(&self.pairs[pair_index(self.players, i, j)])
     }
 
-    /// Player `i`'s sums in repetition `r`.
-    pub fn cell(&self, i: usize, r: usize) -> RepCell {
-        lock(&self.cells[i * self.repetitions + r]).clone()
+    /// Player `i`'s sums in repetition `r`, borrowed.
+    pub fn cell(&self, i: usize, r: usize) -> MutexGuard<'_, RepCell> {
+        lock(&self.cells[i * self.repetitions + r])
     }
 }
 
@@ -372,7 +373,7 @@ mod tests {
         }
         left.merge(right);
         for (i, j) in pairs(3) {
-            assert_eq!(forward.pair(i, j), left.pair(i, j), "pair ({i},{j})");
+            assert_eq!(*forward.pair(i, j), *left.pair(i, j), "pair ({i},{j})");
         }
         for i in 0..3 {
             for r in 0..2 {

@@ -344,7 +344,7 @@ pub(super) fn execute(
             local_played += 1;
         }
     }
-    let threads = thread_count(options, schedule.len());
+    let threads = thread_count(options, schedule.len(), None);
     let mut local_tally = TournamentTally::new(n, reps, spec.matches.game, spec.matches.trust_run);
     if !per_repetition {
         local_tally = local_tally.pairs_only();

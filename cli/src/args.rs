@@ -333,6 +333,13 @@ pub struct RunArgs {
     /// Language of the report's text: en or nl.
     #[arg(long, value_name = "LANG", default_value = "en", requires = "report")]
     pub lang: String,
+    /// Tournaments: stream one CSV row per match played (players, repetition, seed, length,
+    /// scores, cooperations, moves) to FILE, in schedule order.
+    #[arg(long, value_name = "FILE")]
+    pub interactions: Option<PathBuf>,
+    /// No progress bar (it is shown only when standard error is a terminal).
+    #[arg(long)]
+    pub quiet: bool,
     #[command(flatten)]
     pub plugins: PluginArgs,
     #[command(flatten)]

@@ -13,6 +13,7 @@
 
 pub mod convert;
 pub mod folder;
+pub mod interactions;
 pub mod number;
 pub mod schema;
 pub mod tables;

@@ -6,10 +6,12 @@ use std::time::Instant;
 use vertrouwen_engine::config::{self, Overrides, Study};
 use vertrouwen_engine::study;
 use vertrouwen_engine::tournament::{self, RunOptions};
+use vertrouwen_output::interactions::Interactions;
 use vertrouwen_output::{text, RunFolder, RunInfo};
 
 use crate::args::{PluginArgs, RunArgs};
 use crate::failure::Failure;
+use crate::progress::Watch;
 use crate::report_cmd;
 use crate::settings;
 use crate::terminal::{note, print};
@@ -49,11 +51,42 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         .study
         .name()
         .map_or(String::new(), |n| format!("{n}\n"));
+    if a.interactions.is_some() && !matches!(loaded.study, Study::Tournament(_)) {
+        return Err(Failure::flag(
+            "--interactions",
+            format!(
+                "only tournaments have interactions to stream; this is a {} study",
+                loaded.study.kind()
+            ),
+        ));
+    }
     if let Study::Tournament(_) = &loaded.study {
         let spec = loaded.tournament_spec(&mut registry, &overrides)?;
+        if a.interactions.is_some()
+            && spec
+                .players
+                .iter()
+                .any(|p| p.entry.isolated_plugin().is_some())
+        {
+            return Err(Failure::flag(
+                "--interactions",
+                "is not available with isolated plugins: their matches are recorded in worker processes",
+            ));
+        }
         let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
+        let interactions = a
+            .interactions
+            .as_deref()
+            .map(|path| {
+                let labels = spec.players.iter().map(|p| p.label.clone()).collect();
+                Interactions::create(path, labels, spec.matches.game)
+            })
+            .transpose()?;
         let started = Instant::now();
-        let outcome = tournament::run(&spec, RunOptions { threads })?;
+        let watch = Watch::new(a.quiet, interactions.as_ref());
+        let outcome = tournament::run_observed(&spec, RunOptions { threads }, &watch);
+        watch.finish();
+        let outcome = outcome?;
         let elapsed = started.elapsed().as_secs_f64();
         for d in &outcome.disqualified {
             note(&format!("disqualified: {d}"));
@@ -64,6 +97,13 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
             report_cmd::write_report_into(&mut folder, &a.lang)?;
         }
         let target = vertrouwen_output::commit_tournament(folder, &info, &spec)?;
+        if let Some(i) = interactions {
+            let path = i.finish()?;
+            note(&format!(
+                "Wrote the interactions of every match to {}.",
+                path.display()
+            ));
+        }
         print(&(header + &text::ranking_table(&outcome.results)))?;
         print(&text::trust_table(&outcome.results))?;
         note(&format!(

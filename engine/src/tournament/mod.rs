@@ -12,6 +12,7 @@
 
 #[cfg(target_os = "linux")]
 mod isolated;
+pub mod observe;
 pub(crate) mod schedule;
 pub mod tally;
 pub(crate) mod worker;
@@ -29,6 +30,7 @@ use crate::matchup::{MatchError, MatchSpec};
 use crate::results::ResultSet;
 #[cfg(not(target_os = "linux"))]
 use crate::sandbox::SandboxError;
+use observe::{PlayedMatch, RunObserver, Unobserved};
 use schedule::{Dispenser, Schedule};
 use tally::{pairs, TournamentTally};
 pub(crate) use worker::MatchWorker;
@@ -159,7 +161,17 @@ pub fn run(
     spec: &TournamentSpec,
     options: RunOptions,
 ) -> Result<TournamentOutcome, TournamentError> {
-    let done = execute(spec, options, true)?;
+    run_observed(spec, options, &Unobserved)
+}
+
+/// Runs a tournament, telling `observer` how it goes (progress, and every match played if it
+/// wants them). Isolated runs report progress only.
+pub fn run_observed(
+    spec: &TournamentSpec,
+    options: RunOptions,
+    observer: &dyn RunObserver,
+) -> Result<TournamentOutcome, TournamentError> {
+    let done = execute(spec, options, true, observer)?;
     let labels = done
         .kept
         .iter()
@@ -206,7 +218,7 @@ pub fn pair_means(
     spec: &TournamentSpec,
     options: RunOptions,
 ) -> Result<PairMeans, TournamentError> {
-    let done = execute(spec, options, false)?;
+    let done = execute(spec, options, false, &Unobserved)?;
     let n = done.kept.len();
     let mut per_turn = vec![vec![0.0; n]; n];
     let mut totals = vec![vec![0.0; n]; n];
@@ -258,6 +270,7 @@ fn execute(
     spec: &TournamentSpec,
     options: RunOptions,
     per_repetition: bool,
+    observer: &dyn RunObserver,
 ) -> Result<Executed, TournamentError> {
     if spec.players.is_empty() {
         return Err(TournamentError::NoPlayers);
@@ -272,6 +285,8 @@ fn execute(
         .any(|p| p.entry.isolated_plugin().is_some())
     {
         #[cfg(target_os = "linux")]
+        // Isolated runs are not observed: their matches are played and recorded in worker
+        // processes (the CLI refuses `--interactions` with `--isolate`).
         return isolated::execute(spec, options, per_repetition);
         #[cfg(not(target_os = "linux"))]
         return Err(TournamentError::Sandbox(
@@ -301,7 +316,8 @@ fn execute(
         tally = tally.pairs_only();
     }
     let threads = thread_count(options, schedule.len(), Some(&spec.matches));
-    let turns_played = play_local(spec, &schedule, &tally, threads, |_| true)?;
+    observer.started(schedule.len());
+    let turns_played = play_local(spec, &schedule, &tally, threads, |_| true, observer)?;
     Ok(Executed {
         tally,
         kept: (0..n).collect(),
@@ -406,8 +422,11 @@ fn play_local(
     tally: &TournamentTally,
     threads: usize,
     mine: impl Fn(&schedule::Job) -> bool + Sync,
+    observer: &dyn RunObserver,
 ) -> Result<u64, TournamentError> {
     let dispenser = Dispenser::new(schedule.len(), threads);
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let wants_matches = observer.wants_matches();
     let turns_played = AtomicU64::new(0);
     let failure: Mutex<Option<(u64, TournamentError)>> = Mutex::new(None);
     let pair_count = (spec.players.len() * (spec.players.len() + 1) / 2) as u64;
@@ -425,6 +444,20 @@ fn play_local(
                     Ok(stats) => {
                         turns += u64::from(stats.turns);
                         tally.record(job.i, job.j, job.reps, &stats);
+                        if wants_matches {
+                            let (m1, m2) = worker.moves();
+                            observer.played(&PlayedMatch {
+                                job: k,
+                                index: job.index,
+                                i: job.i,
+                                j: job.j,
+                                repetitions: job.reps,
+                                seed,
+                                stats: &stats,
+                                moves: [m1, m2],
+                            });
+                        }
+                        observer.progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
                     }
                     Err(source) => {
                         dispenser.stop();

@@ -30,6 +30,11 @@ impl MatchWorker {
         }
     }
 
+    /// The moves of the last match played.
+    pub(crate) fn moves(&self) -> (&[crate::Move], &[crate::Move]) {
+        self.scratch.moves()
+    }
+
     /// Plays player `i` (first) against player `j` with the given seed.
     pub(crate) fn play(
         &mut self,

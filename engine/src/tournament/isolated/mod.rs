@@ -351,9 +351,14 @@ pub(super) fn execute(
     }
     let homes = &run.homes;
     let local_turns = play_routes(run, routes, threads, || {
-        play_local(spec, &schedule, &local_tally, threads, |job| {
-            homes[job.i] == Home::Local && homes[job.j] == Home::Local
-        })
+        play_local(
+            spec,
+            &schedule,
+            &local_tally,
+            threads,
+            |job| homes[job.i] == Home::Local && homes[job.j] == Home::Local,
+            &super::observe::Unobserved,
+        )
     })?;
     if let Some(error) = run.fatal.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return Err(error);

@@ -14,6 +14,7 @@
 pub mod convert;
 pub mod folder;
 pub mod number;
+pub mod partial;
 pub mod schema;
 pub mod tables;
 pub mod text;

@@ -25,7 +25,7 @@ use vertrouwen_plugins_api::{derive_seed, Move};
 use super::schedule::{Job, Schedule};
 use super::tally::{pairs, Repetitions, TournamentTally};
 use super::{
-    cached_pairs, local_is_stochastic, play_local, thread_count, Disqualification, Executed,
+    cached_pairs, local_is_stochastic, play_local, thread_count, Deal, Disqualification, Executed,
     PlayerSpec, RunOptions, TournamentError, TournamentSpec,
 };
 use crate::fault::Fault;
@@ -351,9 +351,15 @@ pub(super) fn execute(
     }
     let homes = &run.homes;
     let local_turns = play_routes(run, routes, threads, || {
-        play_local(spec, &schedule, &local_tally, threads, |job| {
-            homes[job.i] == Home::Local && homes[job.j] == Home::Local
-        })
+        play_local(
+            spec,
+            &schedule,
+            &local_tally,
+            threads,
+            |job| homes[job.i] == Home::Local && homes[job.j] == Home::Local,
+            Deal::whole(schedule.len()),
+            None,
+        )
     })?;
     if let Some(error) = run.fatal.lock().unwrap_or_else(|p| p.into_inner()).take() {
         return Err(error);

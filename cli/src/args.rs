@@ -54,6 +54,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Rest points of the replicator equation and their stability (2 or 3 strategies).
     RestPoints(RestPointsArgs),
+    /// Merge the partial results of a sharded tournament (`run --shard`) into the results an
+    /// unsharded run writes, byte for byte (or, with --partial, into one partial result).
+    Merge(MergeArgs),
     /// Write report.html (charts and a plain-language summary) for a run's output folder.
     Report(crate::report_cmd::ReportArgs),
     /// Write a new strategy plugin crate to start from (see docs/plugins.md).
@@ -342,6 +345,57 @@ pub struct RunArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub plugins: PluginArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
+    #[command(flatten)]
+    pub parts: PartArgs,
+}
+
+/// Sharding and checkpoints of a tournament run (docs/scale.md).
+#[derive(Debug, Args)]
+pub struct PartArgs {
+    /// Run only shard I of N (0-based) of a tournament and write its partial result to --out
+    /// (merge the shards with `vertrouwen merge`). `auto`: take I and N from the environment
+    /// (SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// The number of shards, with the index from the environment (JOB_COMPLETION_INDEX of a
+    /// Kubernetes Indexed Job, or SLURM_ARRAY_TASK_ID); implies --shard auto.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+    /// Continue a killed tournament run from its checkpoint (kept beside the output folder, in
+    /// .<name>.checkpoint); the results are those of an uninterrupted run.
+    #[arg(long)]
+    pub resume: bool,
+    /// Save a checkpoint after this many matches (or --checkpoint-seconds, whichever comes first).
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_matches: u64,
+    /// Save a checkpoint after this many seconds of play; 0: only by --checkpoint-matches.
+    #[arg(long, value_name = "S", default_value = "60")]
+    pub checkpoint_seconds: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial results to merge: folders written by `run --shard` or `merge --partial`.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder: the results (as `run --out` writes them) or, with --partial, a partial.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write one partial result of the given shards (for a reduce tree), not the results;
+    /// shards may be missing.
+    #[arg(long)]
+    pub partial: bool,
+    /// Replace an output folder that holds another study's results.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write report.html (as `run --report`).
+    #[arg(long, conflicts_with = "partial")]
+    pub report: bool,
+    /// Language of the report's text: en or nl.
+    #[arg(long, value_name = "LANG", default_value = "en", requires = "report")]
+    pub lang: String,
     #[command(flatten)]
     pub memory: MemoryArgs,
 }

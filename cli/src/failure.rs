@@ -140,5 +140,7 @@ message_failures!(
     vertrouwen_engine::RegistryError,
     vertrouwen_engine::MatchError,
     vertrouwen_engine::tournament::TournamentError,
+    vertrouwen_engine::tournament::PartError,
+    vertrouwen_output::partial::PartialError,
     vertrouwen_engine::evolution::EvolutionError,
 );

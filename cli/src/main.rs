@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Stationary(a) => commands::stationary::stationary(a),
         Command::Simulate(a) => commands::simulate::simulate(a),
         Command::RestPoints(a) => commands::rest_points::rest_points(a),
+        Command::Merge(a) => commands::merge::merge(a),
         Command::Report(a) => report_cmd::report(a),
         Command::NewPlugin(a) => commands::new_plugin::new_plugin(a),
         Command::CheckPlugin(a) => commands::check_plugin::check_plugin(a),

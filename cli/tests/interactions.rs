@@ -154,3 +154,25 @@ fn interactions_of_a_dynamics_study_are_refused() {
     );
     assert!(!repo_root().join("x.csv").exists());
 }
+
+/// A shard or a resumed run does not play every match from the start: no interactions file.
+#[test]
+fn interactions_are_refused_with_shards_and_resume() {
+    for extra in [["--shard", "0/2"], ["--resume", "--quiet"]] {
+        let mut args = vec![
+            "run",
+            "tournaments/classics.ron",
+            "--interactions",
+            "never-written.csv",
+        ];
+        args.extend(extra);
+        let o = vertrouwen(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            err,
+            "error: --interactions: streams the matches of a whole run, from its start: it cannot be combined with --shard or --resume\n"
+        );
+        assert!(!repo_root().join("never-written.csv").exists());
+    }
+}

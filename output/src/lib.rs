@@ -15,6 +15,7 @@ pub mod convert;
 pub mod folder;
 pub mod interactions;
 pub mod number;
+pub mod partial;
 pub mod schema;
 pub mod tables;
 pub mod text;

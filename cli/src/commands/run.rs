@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use vertrouwen_engine::config::{self, Overrides, Study};
 use vertrouwen_engine::study;
-use vertrouwen_engine::tournament::{self, RunOptions};
+use vertrouwen_engine::tournament::{self, RunOptions, Shard, TournamentError};
 use vertrouwen_output::interactions::Interactions;
-use vertrouwen_output::{text, RunFolder, RunInfo};
+use vertrouwen_output::{partial, text, RunFolder, RunInfo};
 
+use super::parts;
 use crate::args::{PluginArgs, RunArgs};
 use crate::failure::Failure;
 use crate::progress::Watch;
@@ -61,68 +62,19 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         ));
     }
     if let Study::Tournament(_) = &loaded.study {
-        let spec = loaded.tournament_spec(&mut registry, &overrides)?;
-        if a.interactions.is_some()
-            && spec
-                .players
-                .iter()
-                .any(|p| p.entry.isolated_plugin().is_some())
-        {
-            return Err(Failure::flag(
-                "--interactions",
-                "is not available with isolated plugins: their matches are recorded in worker processes",
-            ));
-        }
-        let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
-        let interactions = a
-            .interactions
-            .as_deref()
-            .map(|path| {
-                let labels = spec.players.iter().map(|p| p.label.clone()).collect();
-                Interactions::create(path, labels, spec.matches.game)
-            })
-            .transpose()?;
-        let started = Instant::now();
-        let watch = Watch::new(a.quiet, interactions.as_ref());
-        let outcome = tournament::run_observed(&spec, RunOptions { threads }, &watch);
-        watch.finish();
-        let outcome = outcome?;
-        let elapsed = started.elapsed().as_secs_f64();
-        for d in &outcome.disqualified {
-            note(&format!("disqualified: {d}"));
-        }
-        vertrouwen_output::write_tournament(&mut folder, &info, &spec, &outcome)?;
-        report_cmd::write_timeline(&mut folder, &spec, &outcome.results)?;
-        if a.report {
-            report_cmd::write_report_into(&mut folder, &a.lang)?;
-        }
-        let target = vertrouwen_output::commit_tournament(folder, &info, &spec)?;
-        if let Some(i) = interactions {
-            let path = i.finish()?;
-            note(&format!(
-                "Wrote the interactions of every match to {}.",
-                path.display()
-            ));
-        }
-        print(&(header + &text::ranking_table(&outcome.results)))?;
-        print(&text::trust_table(&outcome.results))?;
-        note(&format!(
-            "{} players, {} repetitions: {} matches and {} turns played in {elapsed:.2} s ({:.1} million turns/s). Wrote {}.",
-            spec.players.len(),
-            spec.repetitions,
-            outcome.matches_played,
-            outcome.turns_played,
-            outcome.turns_played as f64 / elapsed.max(1e-9) / 1e6,
-            target.display()
-        ));
-        if a.strict && !outcome.disqualified.is_empty() {
-            let n = outcome.disqualified.len();
-            return Err(Failure::Disqualified(format!(
-                "{n} strateg{} disqualified (--strict)",
-                if n == 1 { "y" } else { "ies" }
-            )));
-        }
-        return Ok(());
+        return run_tournament(&a, &loaded, &mut registry, &overrides, &out, &info, &header);
+    }
+    if a.parts.shard.is_some() || a.parts.shards.is_some() || a.parts.resume {
+        let what = if a.parts.resume {
+            "--resume"
+        } else {
+            "--shard"
+        };
+        return Err(Failure::Message(format!(
+            "{}: {what} is supported for Tournament studies only, not for {} studies; run it whole",
+            a.file.display(),
+            loaded.study.kind()
+        )));
     }
     let spec = loaded.dynamics_spec(&mut registry, &overrides)?;
     let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
@@ -146,5 +98,140 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         files.join(", "),
         target.display()
     ));
+    Ok(())
+}
+
+/// A tournament: whole, or one shard of it (a partial result); with checkpoints beside the
+/// output folder, resumable. Tournaments with isolated plugins run whole, without checkpoints.
+fn run_tournament(
+    a: &RunArgs,
+    loaded: &config::LoadedStudy,
+    registry: &mut vertrouwen_engine::Registry,
+    overrides: &Overrides,
+    out: &Path,
+    info: &RunInfo,
+    header: &str,
+) -> Result<(), Failure> {
+    let spec = loaded.tournament_spec(registry, overrides)?;
+    let threads = a.threads.map(|t| t as usize);
+    let shard = parts::shard_from(a.parts.shard.as_deref(), a.parts.shards, &|k| {
+        std::env::var(k).ok()
+    })?;
+    let isolated = spec
+        .players
+        .iter()
+        .find(|p| p.entry.isolated_plugin().is_some());
+    if a.interactions.is_some() {
+        if isolated.is_some() {
+            return Err(Failure::flag(
+                "--interactions",
+                "is not available with isolated plugins: their matches are recorded in worker processes",
+            ));
+        }
+        if shard.is_some() || a.parts.resume {
+            return Err(Failure::flag(
+                "--interactions",
+                "streams the matches of a whole run, from its start: it cannot be combined with --shard or --resume",
+            ));
+        }
+    }
+    let started = Instant::now();
+    let outcome;
+    let target;
+    if let Some(p) = isolated {
+        if shard.is_some() || a.parts.resume {
+            return Err(TournamentError::IsolatedParts {
+                label: p.label.clone(),
+            }
+            .into());
+        }
+        let folder = RunFolder::begin(out, Some(&a.file), a.force)?;
+        // Isolated runs report no progress: their matches are played in worker processes.
+        outcome = tournament::run(&spec, RunOptions { threads })?;
+        for d in &outcome.disqualified {
+            note(&format!("disqualified: {d}"));
+        }
+        target = parts::publish(
+            folder,
+            info,
+            &spec,
+            &outcome,
+            a.report.then_some(a.lang.as_str()),
+        )?;
+    } else {
+        let identity = parts::Identity::new(
+            &a.file,
+            &loaded.source,
+            spec.seed,
+            a.trust_run,
+            &a.plugins.plugins,
+        );
+        let folder = RunFolder::begin(out, Some(&a.file), a.force)?;
+        let max_bytes = a.memory.max_memory.get();
+        let whole = shard.unwrap_or(Shard::WHOLE);
+        let interactions = a
+            .interactions
+            .as_deref()
+            .map(|path| {
+                let labels = spec.players.iter().map(|p| p.label.clone()).collect();
+                Interactions::create(path, labels, spec.matches.game)
+            })
+            .transpose()?;
+        let watch = Watch::new(a.quiet, interactions.as_ref());
+        let tally = parts::play(
+            &spec, threads, &identity, whole, &a.parts, out, max_bytes, &watch,
+        );
+        watch.finish();
+        let tally = tally?;
+        if let Some(i) = interactions {
+            let path = i.finish()?;
+            note(&format!(
+                "Wrote the interactions of every match to {}.",
+                path.display()
+            ));
+        }
+        if let Some(shard) = shard {
+            let manifest = identity.manifest(shard.count(), vec![shard.index()], &tally, None);
+            let target = partial::write_partial(folder, &manifest, &loaded.source, &tally)?;
+            parts::remove_checkpoint(out)?;
+            note(&format!(
+                "shard {shard}: {} of {} matches, {} turns played in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
+                tally.matches_played(),
+                tournament::match_count(&spec)?,
+                tally.turns_played(),
+                started.elapsed().as_secs_f64(),
+                target.display()
+            ));
+            return Ok(());
+        }
+        outcome = tournament::finish(&spec, &tally)?;
+        target = parts::publish(
+            folder,
+            info,
+            &spec,
+            &outcome,
+            a.report.then_some(a.lang.as_str()),
+        )?;
+        parts::remove_checkpoint(out)?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    print(&(header.to_string() + &text::ranking_table(&outcome.results)))?;
+    print(&text::trust_table(&outcome.results))?;
+    note(&format!(
+        "{} players, {} repetitions: {} matches and {} turns played in {elapsed:.2} s ({:.1} million turns/s). Wrote {}.",
+        spec.players.len(),
+        spec.repetitions,
+        outcome.matches_played,
+        outcome.turns_played,
+        outcome.turns_played as f64 / elapsed.max(1e-9) / 1e6,
+        target.display()
+    ));
+    if a.strict && !outcome.disqualified.is_empty() {
+        let n = outcome.disqualified.len();
+        return Err(Failure::Disqualified(format!(
+            "{n} strateg{} disqualified (--strict)",
+            if n == 1 { "y" } else { "ies" }
+        )));
+    }
     Ok(())
 }

@@ -1,3 +1,7 @@
+//! Why this file is long: the entry points (`run`, `run_observed`, `pair_means`) and the one
+//! match loop they and the partial runs share (`play_local`, with its segments, deal and
+//! observer) read best together; the rest of the tournament lives in its submodules.
+//!
 //! Round-robin tournaments: every pair of players including self-play, repeated, in parallel.
 //!
 //! Determinism: the match of pair p in repetition r has index `r * pairs + p` and seed
@@ -13,11 +17,12 @@
 #[cfg(target_os = "linux")]
 mod isolated;
 pub mod observe;
+pub mod partial;
 pub(crate) mod schedule;
 pub mod tally;
 pub(crate) mod worker;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -31,7 +36,11 @@ use crate::results::ResultSet;
 #[cfg(not(target_os = "linux"))]
 use crate::sandbox::SandboxError;
 use observe::{PlayedMatch, RunObserver, Unobserved};
-use schedule::{Dispenser, Schedule};
+pub use partial::{
+    finish, match_count, run_part, Checkpoints, PartError, PartRun, PartialTally, Progress,
+    SaveError, Shard,
+};
+use schedule::{Dispenser, Gate, Schedule};
 use tally::{pairs, TournamentTally};
 pub(crate) use worker::MatchWorker;
 
@@ -101,6 +110,16 @@ pub enum TournamentError {
     Threads { threads: usize, message: String },
     #[error("{0}")]
     Sandbox(String),
+    #[error("shards and checkpoints do not support isolated plugins yet ({label:?} is isolated): a disqualification in one shard changes every shard's table; run the study whole")]
+    IsolatedParts { label: String },
+    #[error("the checkpoint does not fit this study: {0}")]
+    Resume(#[source] PartError),
+    #[error("the partial result does not fit this study: {0}")]
+    Partial(#[source] PartError),
+    #[error("the partial results cover {found} of the study's {expected} matches; every shard must be merged")]
+    Incomplete { expected: u64, found: u64 },
+    #[error("could not save a checkpoint: {0}")]
+    Checkpoint(#[source] SaveError),
 }
 
 /// What a run produced.
@@ -317,7 +336,16 @@ fn execute(
     }
     let threads = thread_count(options, schedule.len(), Some(&spec.matches));
     observer.started(schedule.len());
-    let turns_played = play_local(spec, &schedule, &tally, threads, |_| true, observer)?;
+    let turns_played = play_local(
+        spec,
+        &schedule,
+        &tally,
+        threads,
+        |_| true,
+        Deal::whole(schedule.len()),
+        None,
+        observer,
+    )?;
     Ok(Executed {
         tally,
         kept: (0..n).collect(),
@@ -413,84 +441,168 @@ fn replayed_pairs(schedule: &Schedule, n: usize, kept: &[usize]) -> Vec<Vec<bool
         .collect()
 }
 
-/// Plays, on `threads` threads, every job of `schedule` that `mine` accepts (both players run
-/// in this process), recording into `tally`. Returns the turns played. The first failure stops
+/// Which jobs [`play_local`] plays: jobs `from..to` of `shard`'s list.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deal {
+    pub shard: Shard,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Deal {
+    /// Every job of a schedule of `len` jobs.
+    pub(crate) fn whole(len: usize) -> Deal {
+        Deal {
+            shard: Shard::WHOLE,
+            from: 0,
+            to: len,
+        }
+    }
+}
+
+/// A run cut into segments of `size` jobs; between two segments, while no match is played,
+/// `after(jobs done, turns played)` runs on one thread (to save a checkpoint).
+pub(crate) struct Segments<'a> {
+    pub size: usize,
+    pub after: &'a mut (dyn FnMut(usize, u64) -> Result<(), TournamentError> + Send),
+}
+
+/// Plays, on `threads` threads, the jobs of `deal` that `mine` accepts (both players run in
+/// this process), recording into `tally`. Returns the turns played. The first failure stops
 /// every thread; the error reported is the failing match with the lowest index.
+///
+/// With `segments`, the jobs are played segment by segment: every thread finishes its matches
+/// of a segment and waits at a barrier, one thread calls `after`, and the next segment starts.
+/// The tally then holds exactly the jobs before the barrier, which is what a checkpoint needs.
+// What to play (spec, schedule, deal, filter), where to record it (tally), how (threads,
+// segments) and who watches (observer): independent inputs of the one loop every run shares.
+#[allow(clippy::too_many_arguments)]
 fn play_local(
     spec: &TournamentSpec,
     schedule: &Schedule,
     tally: &TournamentTally,
     threads: usize,
     mine: impl Fn(&schedule::Job) -> bool + Sync,
+    deal: Deal,
+    segments: Option<Segments<'_>>,
     observer: &dyn RunObserver,
 ) -> Result<u64, TournamentError> {
-    let dispenser = Dispenser::new(schedule.len(), threads);
-    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
     let wants_matches = observer.wants_matches();
+    let size = segments
+        .as_ref()
+        .map_or(deal.to - deal.from, |s| s.size)
+        .max(1);
+    let dispenser = Dispenser::new(0, threads);
+    let first_end = deal.to.min(deal.from.saturating_add(size));
+    dispenser.window(deal.from, first_end);
+    let segment_end = AtomicUsize::new(first_end);
+    let after = segments.map(|s| Mutex::new(s.after));
+    let barrier = Gate::new(threads);
+    let stop = AtomicBool::new(false);
     let turns_played = AtomicU64::new(0);
     let failure: Mutex<Option<(u64, TournamentError)>> = Mutex::new(None);
     let pair_count = (spec.players.len() * (spec.players.len() + 1) / 2) as u64;
+    let fail = |index: u64, error: TournamentError| {
+        let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_none_or(|(first, _)| index < *first) {
+            *slot = Some((index, error));
+        }
+    };
     let work = || {
         let mut worker = MatchWorker::new(&spec.players);
-        let mut turns = 0u64;
-        'claims: while let Some(chunk) = dispenser.claim() {
-            for k in chunk {
-                let job = schedule.job(k);
-                if !mine(&job) {
-                    continue;
-                }
-                let seed = derive_seed(spec.seed, job.index);
-                match worker.play(&spec.players, job.i, job.j, &spec.matches, seed) {
-                    Ok(stats) => {
-                        turns += u64::from(stats.turns);
-                        tally.record(job.i, job.j, job.reps, &stats);
-                        if wants_matches {
-                            let (m1, m2) = worker.moves();
-                            observer.played(&PlayedMatch {
-                                job: k,
-                                index: job.index,
-                                i: job.i,
-                                j: job.j,
-                                repetitions: job.reps,
-                                seed,
-                                stats: &stats,
-                                moves: [m1, m2],
-                            });
-                        }
-                        observer.progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
+        loop {
+            let mut turns = 0u64;
+            'claims: while let Some(chunk) = dispenser.claim() {
+                for m in chunk {
+                    let k = deal.shard.job(m);
+                    let job = schedule.job(k);
+                    if !mine(&job) {
+                        continue;
                     }
-                    Err(source) => {
-                        dispenser.stop();
-                        let error = TournamentError::Match {
-                            index: job.index as usize,
-                            p1: spec.players[job.i].label.clone(),
-                            p2: spec.players[job.j].label.clone(),
-                            repetition: (job.index / pair_count) as u32,
-                            source: Box::new(source),
-                        };
-                        let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
-                        if slot.as_ref().is_none_or(|(first, _)| job.index < *first) {
-                            *slot = Some((job.index, error));
+                    let seed = derive_seed(spec.seed, job.index);
+                    match worker.play(&spec.players, job.i, job.j, &spec.matches, seed) {
+                        Ok(stats) => {
+                            turns += u64::from(stats.turns);
+                            tally.record(job.i, job.j, job.reps, &stats);
+                            if wants_matches {
+                                let (m1, m2) = worker.moves();
+                                observer.played(&PlayedMatch {
+                                    job: k,
+                                    index: job.index,
+                                    i: job.i,
+                                    j: job.j,
+                                    repetitions: job.reps,
+                                    seed,
+                                    stats: &stats,
+                                    moves: [m1, m2],
+                                });
+                            }
+                            observer.progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
                         }
-                        break 'claims;
+                        Err(source) => {
+                            stop.store(true, Ordering::Relaxed);
+                            dispenser.stop();
+                            fail(
+                                job.index,
+                                TournamentError::Match {
+                                    index: job.index as usize,
+                                    p1: spec.players[job.i].label.clone(),
+                                    p2: spec.players[job.j].label.clone(),
+                                    repetition: (job.index / pair_count) as u32,
+                                    source: Box::new(source),
+                                },
+                            );
+                            break 'claims;
+                        }
                     }
                 }
             }
+            turns_played.fetch_add(turns, Ordering::Relaxed);
+            // Between segments: only the leader runs until the second barrier.
+            if barrier.wait() {
+                let end = segment_end.load(Ordering::Relaxed);
+                if stop.load(Ordering::Relaxed) || end >= deal.to {
+                    stop.store(true, Ordering::Relaxed);
+                } else {
+                    if let Some(after) = &after {
+                        let mut after = after.lock().unwrap_or_else(|p| p.into_inner());
+                        if let Err(e) =
+                            (*after)(end - deal.from, turns_played.load(Ordering::Relaxed))
+                        {
+                            stop.store(true, Ordering::Relaxed);
+                            fail(u64::MAX, e);
+                        }
+                    }
+                    let next = deal.to.min(end.saturating_add(size));
+                    dispenser.window(end, next);
+                    segment_end.store(next, Ordering::Relaxed);
+                }
+            }
+            barrier.wait();
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
         }
-        turns_played.fetch_add(turns, Ordering::Relaxed);
     };
     if threads == 1 {
         work();
     } else {
         std::thread::scope(|scope| -> Result<(), TournamentError> {
-            for _ in 0..threads {
-                std::thread::Builder::new()
+            for k in 0..threads {
+                let spawned = std::thread::Builder::new()
                     .name("vertrouwen-match".into())
-                    .spawn_scoped(scope, work)
-                    .map_err(|e| TournamentError::Threads {
+                    .spawn_scoped(scope, work);
+                if let Err(e) = spawned {
+                    // The threads already started must not wait for this one at the barrier.
+                    stop.store(true, Ordering::Relaxed);
+                    dispenser.stop();
+                    barrier.set_parties(k);
+                    return Err(TournamentError::Threads {
                         threads,
                         message: e.to_string(),
-                    })?;
+                    });
+                }
             }
             Ok(())
         })?;

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use vertrouwen_plugins_api::derive_seed;
 
@@ -152,11 +153,12 @@ pub(crate) fn length_histogram(
     bins
 }
 
-/// Hands out chunks of job numbers `0..len` to threads.
+/// Hands out chunks of job numbers `0..len` (or of a window of them, see
+/// [`Dispenser::window`]) to threads.
 #[derive(Debug)]
 pub(crate) struct Dispenser {
     next: AtomicUsize,
-    len: usize,
+    end: AtomicUsize,
     threads: usize,
 }
 
@@ -164,23 +166,75 @@ impl Dispenser {
     pub(crate) fn new(len: usize, threads: usize) -> Self {
         Dispenser {
             next: AtomicUsize::new(0),
-            len,
+            end: AtomicUsize::new(len),
             threads: threads.max(1),
         }
     }
 
+    /// Hands out `start..end` next. Only while no thread claims (between the barriers of a
+    /// segmented run): claims are not synchronised with it.
+    pub(crate) fn window(&self, start: usize, end: usize) {
+        self.next.store(start, Ordering::Relaxed);
+        self.end.store(end, Ordering::Relaxed);
+    }
+
     /// The next chunk, or `None` when every job has been handed out.
     pub(crate) fn claim(&self) -> Option<Range<usize>> {
+        let end = self.end.load(Ordering::Relaxed);
         let start_guess = self.next.load(Ordering::Relaxed);
-        let remaining = self.len.saturating_sub(start_guess);
+        let remaining = end.saturating_sub(start_guess);
         let size = (remaining / (4 * self.threads)).clamp(1, 1024);
         let start = self.next.fetch_add(size, Ordering::Relaxed);
-        (start < self.len).then(|| start..(start + size).min(self.len))
+        (start < end).then(|| start..(start + size).min(end))
     }
 
     /// Stops handing out work (after a fault).
     pub(crate) fn stop(&self) {
-        self.next.store(self.len, Ordering::Relaxed);
+        self.next
+            .store(self.end.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+/// A reusable barrier whose number of parties can be lowered (when a thread could not be
+/// started); `wait` returns `true` on exactly one thread of each generation.
+pub(crate) struct Gate {
+    /// Parties, threads waiting, generation.
+    state: Mutex<(usize, usize, u64)>,
+    released: Condvar,
+}
+
+impl Gate {
+    pub(crate) fn new(parties: usize) -> Gate {
+        Gate {
+            state: Mutex::new((parties.max(1), 0, 0)),
+            released: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn wait(&self) -> bool {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = s.2;
+        s.1 += 1;
+        if s.1 >= s.0 {
+            s.1 = 0;
+            s.2 += 1;
+            self.released.notify_all();
+            return true;
+        }
+        while s.2 == generation {
+            s = self.released.wait(s).unwrap_or_else(|p| p.into_inner());
+        }
+        false
+    }
+
+    pub(crate) fn set_parties(&self, parties: usize) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.0 = parties.max(1);
+        if s.1 > 0 && s.1 >= s.0 {
+            s.1 = 0;
+            s.2 += 1;
+            self.released.notify_all();
+        }
     }
 }
 

@@ -229,9 +229,36 @@ impl TournamentTally {
         for (mine, theirs) in self.cells.iter_mut().zip(other.cells) {
             let theirs = theirs.into_inner().unwrap_or_else(|p| p.into_inner());
             let mine = mine.get_mut().unwrap_or_else(|p| p.into_inner());
-            mine.per_turn.merge(&theirs.per_turn);
-            mine.score.merge(&theirs.score);
-            mine.wins += theirs.wins;
+            mine.merge(&theirs);
+        }
+    }
+
+    /// A copy of the sums: every pair and every (player, repetition) cell, in index order.
+    pub(crate) fn snapshot(&self) -> (Vec<PairTally>, Vec<RepCell>) {
+        (
+            self.pairs.iter().map(|p| lock(p).clone()).collect(),
+            self.cells.iter().map(|c| lock(c).clone()).collect(),
+        )
+    }
+
+    /// A tally holding the given sums (as [`TournamentTally::snapshot`] returns them; the
+    /// caller has checked their sizes).
+    pub(crate) fn from_snapshot(
+        players: usize,
+        repetitions: usize,
+        game: Game,
+        trust_run: u32,
+        pairs: &[PairTally],
+        cells: &[RepCell],
+    ) -> Self {
+        debug_assert_eq!(pairs.len(), players * (players + 1) / 2);
+        TournamentTally {
+            players,
+            repetitions,
+            game,
+            trust_run,
+            pairs: pairs.iter().cloned().map(Mutex::new).collect(),
+            cells: cells.iter().cloned().map(Mutex::new).collect(),
         }
     }
 
@@ -268,8 +295,18 @@ impl TournamentTally {
     }
 }
 
+impl RepCell {
+    /// Adds another cell's sums.
+    pub(crate) fn merge(&mut self, o: &RepCell) {
+        self.per_turn.merge(&o.per_turn);
+        self.score.merge(&o.score);
+        self.wins += o.wins;
+    }
+}
+
 impl PairTally {
-    fn merge(&mut self, o: &PairTally) {
+    /// Adds the sums of other matches of the same pair.
+    pub(crate) fn merge(&mut self, o: &PairTally) {
         if o.matches == 0 {
             return;
         }

@@ -25,7 +25,7 @@ use vertrouwen_plugins_api::{derive_seed, Move};
 use super::schedule::{Job, Schedule};
 use super::tally::{pairs, Repetitions, TournamentTally};
 use super::{
-    cached_pairs, local_is_stochastic, play_local, thread_count, Disqualification, Executed,
+    cached_pairs, local_is_stochastic, play_local, thread_count, Deal, Disqualification, Executed,
     PlayerSpec, RunOptions, TournamentError, TournamentSpec,
 };
 use crate::fault::Fault;
@@ -357,6 +357,8 @@ pub(super) fn execute(
             &local_tally,
             threads,
             |job| homes[job.i] == Home::Local && homes[job.j] == Home::Local,
+            Deal::whole(schedule.len()),
+            None,
             &super::observe::Unobserved,
         )
     })?;

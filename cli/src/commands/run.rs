@@ -158,7 +158,7 @@ fn run_tournament(
             ));
             return Ok(());
         }
-        outcome = tournament::finish(&spec, &tally)?;
+        outcome = tournament::finish(&spec, tally)?;
         target = parts::publish(
             folder,
             info,

@@ -195,3 +195,51 @@ fn a_run_killed_twice_resumes_to_the_uninterrupted_results() {
         "the checkpoint is removed at the end"
     );
 }
+
+/// Killed while a checkpoint replaces the previous one (between its two renames, through the
+/// output crate's test hook): the previous checkpoint is put back and the run resumes from it.
+#[test]
+fn a_kill_during_a_checkpoint_save_resumes_from_the_previous_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = slow_study(dir.path(), 11);
+    let whole = dir.path().join("whole");
+    ok(&run(&["run", s(&study), "--out", s(&whole)]));
+    let out = dir.path().join("killed");
+    let args = [
+        "run",
+        s(&study),
+        "--out",
+        s(&out),
+        "--threads",
+        "2",
+        "--checkpoint-matches",
+        "20000",
+    ];
+    let killed = command(&args)
+        .env("VERTROUWEN_TEST_KILL_AT", "between-renames")
+        .output()
+        .unwrap();
+    assert!(!killed.status.success(), "the hook stops the second save");
+    assert_eq!(
+        checkpoint_done(&out),
+        None,
+        "the checkpoint is aside, not in place"
+    );
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    let note = ok(&run(&resume));
+    // The first save (after at least 20,000 matches) is back in place.
+    let done: u64 = note
+        .split("matches done")
+        .next()
+        .and_then(|head| head.rsplit(": ").next())
+        .and_then(|t| t.split(" of ").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no resume note: {note}"));
+    assert!((20_000..216_000).contains(&done), "{note}");
+    let (a, b) = (files(&whole), files(&out));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs");
+    }
+}

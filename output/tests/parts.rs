@@ -129,7 +129,7 @@ fn whole_sharded_and_resumed_parts_write_the_golden_files() {
             [("whole", whole), ("sharded", sharded), ("resumed", resumed)];
         for (way, play) in ways {
             let out = tmp.path().join(format!("{stem}-{way}"));
-            let outcome = tournament::finish(&spec, &play(&spec)).unwrap();
+            let outcome = tournament::finish(&spec, play(&spec)).unwrap();
             let folder = RunFolder::begin(&out, None, false).unwrap();
             vertrouwen_output::publish_tournament(folder, &info, &spec, &outcome).unwrap();
             let golden = repo().join("tests/golden").join(&stem);
@@ -163,6 +163,6 @@ fn an_incomplete_partial_is_refused() {
         observer: &Unobserved,
     };
     let half = tournament::run_part(&spec, threads(1), part).unwrap();
-    let e = tournament::finish(&spec, &half).unwrap_err().to_string();
+    let e = tournament::finish(&spec, half).unwrap_err().to_string();
     assert!(e.contains("every shard must be merged"), "{e}");
 }

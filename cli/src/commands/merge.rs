@@ -106,7 +106,7 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
         file: Some(first_manifest.file.clone()),
     };
     let folder = RunFolder::begin(&a.out, Some(&file), a.force)?;
-    let outcome = tournament::finish(&spec, &sums)?;
+    let outcome = tournament::finish(&spec, sums)?;
     let target = parts::publish(
         folder,
         &info,

@@ -236,6 +236,14 @@ fn load_checkpoint(
     shard: Shard,
     max_bytes: u64,
 ) -> Result<Option<(PartialTally, u64)>, Failure> {
+    // A run killed between the two renames of a checkpoint save left the previous checkpoint
+    // aside (`.<name>.old-<pid>`): beginning a folder there puts it back (and removes dead
+    // staging folders); dropping it writes nothing.
+    drop(RunFolder::begin(
+        dir,
+        Some(Path::new(&identity.file)),
+        true,
+    )?);
     if !dir.exists() {
         note(&format!(
             "no checkpoint in {}: starting from the beginning",

@@ -204,7 +204,7 @@ fn run_tournament(
             ));
             return Ok(());
         }
-        outcome = tournament::finish(&spec, &tally)?;
+        outcome = tournament::finish(&spec, tally)?;
         target = parts::publish(
             folder,
             info,

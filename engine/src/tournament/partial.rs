@@ -150,12 +150,9 @@ impl PartialTally {
         self.turns_played
     }
 
-    pub(crate) fn pairs(&self) -> &[PairTally] {
-        &self.pairs
-    }
-
-    pub(crate) fn cells(&self) -> &[RepCell] {
-        &self.cells
+    /// The tables, moved out.
+    pub(crate) fn into_tables(self) -> (Vec<PairTally>, Vec<RepCell>) {
+        (self.pairs, self.cells)
     }
 
     /// Checks that this partial is one of a tournament of `players` players and `repetitions`
@@ -320,16 +317,16 @@ pub fn run_part(
         }
         None => (PartialTally::empty(n, reps), 0),
     };
+    let (base_matches, base_turns) = (base.matches_played(), base.turns_played());
+    let (pairs, cells) = base.into_tables();
     let tally = TournamentTally::from_snapshot(
         n,
         reps,
         spec.matches.game,
         spec.matches.trust_run,
-        base.pairs(),
-        base.cells(),
+        pairs,
+        cells,
     );
-    let (base_matches, base_turns) = (base.matches_played(), base.turns_played());
-    drop(base);
     let deal = Deal {
         shard: part.shard,
         from: done as usize,
@@ -337,8 +334,7 @@ pub fn run_part(
     };
     let threads = thread_count(options, deal.to - deal.from, Some(&spec.matches));
     part.observer.started(deal.to - deal.from);
-    let snapshot = |tally: &TournamentTally, jobs_done: usize, turns: u64| {
-        let (pairs, cells) = tally.snapshot();
+    let partial = |(pairs, cells), jobs_done: usize, turns: u64| {
         PartialTally::from_parts(
             n,
             reps,
@@ -370,7 +366,7 @@ pub fn run_part(
                 if ((jobs_done - last_jobs) as u64) < every_matches && last_time.elapsed() < every {
                     return Ok(());
                 }
-                let partial = snapshot(&tally, jobs_done, turns);
+                let partial = partial(tally.snapshot(), jobs_done, turns);
                 save(&Progress {
                     partial: &partial,
                     jobs_done: jobs_done as u64,
@@ -397,7 +393,7 @@ pub fn run_part(
             )?
         }
     };
-    Ok(snapshot(&tally, jobs as usize, turns))
+    Ok(partial(tally.into_snapshot(), jobs as usize, turns))
 }
 
 /// The outcome of a tournament from the partial result of all its matches (one complete run of
@@ -405,7 +401,7 @@ pub fn run_part(
 /// bit, as [`run`].
 pub fn finish(
     spec: &TournamentSpec,
-    partial: &PartialTally,
+    partial: PartialTally,
 ) -> Result<TournamentOutcome, TournamentError> {
     let schedule = plan(spec)?;
     let (n, reps) = (spec.players.len(), spec.repetitions as usize);
@@ -418,13 +414,15 @@ pub fn finish(
             found: partial.matches_played(),
         });
     }
+    let turns_played = partial.turns_played();
+    let (pairs, cells) = partial.into_tables();
     let tally = TournamentTally::from_snapshot(
         n,
         reps,
         spec.matches.game,
         spec.matches.trust_run,
-        partial.pairs(),
-        partial.cells(),
+        pairs,
+        cells,
     );
     let kept: Vec<usize> = (0..n).collect();
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
@@ -435,7 +433,7 @@ pub fn finish(
     Ok(TournamentOutcome {
         results,
         matches_played: schedule.len(),
-        turns_played: partial.turns_played(),
+        turns_played,
         replayed_pairs: replayed_pairs(&schedule, n, &kept),
         disqualified: Vec::new(),
     })

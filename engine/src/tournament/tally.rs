@@ -241,6 +241,17 @@ impl TournamentTally {
         )
     }
 
+    /// The sums, without copying them (as [`TournamentTally::snapshot`]).
+    pub(crate) fn into_snapshot(self) -> (Vec<PairTally>, Vec<RepCell>) {
+        fn inner<T>(m: Mutex<T>) -> T {
+            m.into_inner().unwrap_or_else(|p| p.into_inner())
+        }
+        (
+            self.pairs.into_iter().map(inner).collect(),
+            self.cells.into_iter().map(inner).collect(),
+        )
+    }
+
     /// A tally holding the given sums (as [`TournamentTally::snapshot`] returns them; the
     /// caller has checked their sizes).
     pub(crate) fn from_snapshot(
@@ -248,8 +259,8 @@ impl TournamentTally {
         repetitions: usize,
         game: Game,
         trust_run: u32,
-        pairs: &[PairTally],
-        cells: &[RepCell],
+        pairs: Vec<PairTally>,
+        cells: Vec<RepCell>,
     ) -> Self {
         debug_assert_eq!(pairs.len(), players * (players + 1) / 2);
         TournamentTally {
@@ -257,8 +268,8 @@ impl TournamentTally {
             repetitions,
             game,
             trust_run,
-            pairs: pairs.iter().cloned().map(Mutex::new).collect(),
-            cells: cells.iter().cloned().map(Mutex::new).collect(),
+            pairs: pairs.into_iter().map(Mutex::new).collect(),
+            cells: cells.into_iter().map(Mutex::new).collect(),
         }
     }
 

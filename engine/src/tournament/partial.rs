@@ -1,3 +1,6 @@
+//! Why this file is long: shards, the partial tally with its checks, and the run of a part
+//! are one concept (a part of a tournament's work); about 110 lines are tests.
+//!
 //! Parts of a tournament's work, and their results: shards and partial tallies.
 //!
 //! A [`Shard`] `I/N` is a deterministic share of the tournament's matches: the jobs of the
@@ -44,6 +47,14 @@ pub enum PartError {
     Shape { expected: String, found: String },
     #[error("it says {done} of {jobs} matches of its shard are done, which cannot be")]
     Progress { done: u64, jobs: u64 },
+    /// A count no tournament of this shape can reach (a damaged or crafted file); checked
+    /// before any sum is added to, so that nothing overflows.
+    #[error("pair {pair} of its sums holds {what}, which no tournament of {repetitions} repetitions can reach")]
+    Counts {
+        pair: usize,
+        what: String,
+        repetitions: u64,
+    },
 }
 
 impl Shard {
@@ -164,7 +175,7 @@ impl PartialTally {
             && self.pairs.len() == pair_count
             && self.cells.len() == players * repetitions;
         if fits {
-            return Ok(());
+            return self.check_counts();
         }
         Err(PartError::Shape {
             expected: format!(
@@ -180,17 +191,92 @@ impl PartialTally {
         })
     }
 
+    /// Checks every pair's counts are possible: at most `repetitions` matches (a cached pair
+    /// counts for every repetition), and no count above what that many matches of the longest
+    /// length could give. Every count then fits, summed over all the matches of a pair.
+    fn check_counts(&self) -> Result<(), PartError> {
+        let fail = |pair: usize, what: String| PartError::Counts {
+            pair,
+            what,
+            repetitions: self.repetitions,
+        };
+        for (k, p) in self.pairs.iter().enumerate() {
+            if p.matches > self.repetitions {
+                return Err(fail(k, format!("{} matches", p.matches)));
+            }
+            // At most u32::MAX x u32::MAX: fits in a u64.
+            let most = p.matches * crate::matchup::MAX_TURNS;
+            let t = &p.trust;
+            let counts = [p.turns, p.opened, p.opened_c[0], p.opened_c[1]]
+                .into_iter()
+                .chain(p.states)
+                .chain(p.transitions.iter().flatten().flatten().copied())
+                .chain(t.iter().flat_map(|t| {
+                    [
+                        t.matches,
+                        t.turns,
+                        t.built,
+                        t.built_at_sum,
+                        t.betrayals,
+                        t.betrayed,
+                        t.broken,
+                        t.recoveries,
+                        t.recovery_turns,
+                        t.never_recovered,
+                        t.defected_first,
+                    ]
+                    .into_iter()
+                    .chain(t.aftermath_own)
+                    .chain(t.aftermath_other)
+                }));
+            if let Some(c) = counts.into_iter().find(|&c| c > most) {
+                return Err(fail(k, format!("a count of {c} for {} matches", p.matches)));
+            }
+        }
+        if let Some(c) = self.cells.iter().find(|c| u64::from(c.wins) > self.players) {
+            return Err(PartError::Counts {
+                pair: 0,
+                what: format!(
+                    "{} wins in one repetition among {} players",
+                    c.wins, self.players
+                ),
+                repetitions: self.repetitions,
+            });
+        }
+        Ok(())
+    }
+
     /// Adds the partial of other matches of the same tournament: the sums of both.
     pub fn merge(&mut self, other: &PartialTally) -> Result<(), PartError> {
         other.check_shape(self.players as usize, self.repetitions as usize)?;
+        // Two parts of one tournament never hold more than its matches of a pair together.
+        for (k, (mine, theirs)) in self.pairs.iter().zip(&other.pairs).enumerate() {
+            if mine.matches + theirs.matches > self.repetitions {
+                return Err(PartError::Counts {
+                    pair: k,
+                    what: format!(
+                        "{} + {} matches in the parts merged",
+                        mine.matches, theirs.matches
+                    ),
+                    repetitions: self.repetitions,
+                });
+            }
+        }
         for (mine, theirs) in self.pairs.iter_mut().zip(&other.pairs) {
             mine.merge(theirs);
         }
         for (mine, theirs) in self.cells.iter_mut().zip(&other.cells) {
             mine.merge(theirs);
         }
-        self.matches_played += other.matches_played;
-        self.turns_played += other.turns_played;
+        let total = |a: u64, b: u64, what: &str| {
+            a.checked_add(b).ok_or_else(|| PartError::Counts {
+                pair: 0,
+                what: format!("{a} + {b} {what} in all"),
+                repetitions: self.repetitions,
+            })
+        };
+        self.matches_played = total(self.matches_played, other.matches_played, "matches")?;
+        self.turns_played = total(self.turns_played, other.turns_played, "turns")?;
         Ok(())
     }
 }
@@ -448,6 +534,53 @@ pub fn match_count(spec: &TournamentSpec) -> Result<u64, TournamentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A crafted partial (checksums can be recomputed by anyone) with impossible counts is
+    /// refused when read, and a merge that would overflow is refused, instead of panicking on
+    /// overflow (debug builds) or wrapping into garbage (release builds).
+    #[test]
+    fn impossible_counts_are_refused_not_overflowed() {
+        let mut p = PartialTally::empty(2, 3);
+        assert_eq!(p.check_shape(2, 3), Ok(()));
+        p.pairs[1].matches = 4;
+        assert!(matches!(
+            p.check_shape(2, 3),
+            Err(PartError::Counts { pair: 1, .. })
+        ));
+        p.pairs[1].matches = 3;
+        p.pairs[1].turns = u64::MAX;
+        let e = p.check_shape(2, 3).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a count of 18446744073709551615 for 3 matches"),
+            "{e}"
+        );
+        p.pairs[1].turns = 0;
+        p.pairs[1].trust[1].betrayals = u64::MAX - 1;
+        assert!(p.check_shape(2, 3).is_err());
+        p.pairs[1].trust[1].betrayals = 0;
+        p.cells[0].wins = 3;
+        assert!(p.check_shape(2, 3).is_err());
+        p.cells[0].wins = 1;
+        assert_eq!(p.check_shape(2, 3), Ok(()));
+
+        // Two parts claiming all three matches of pair 1: more than the tournament has.
+        let mut a = p.clone();
+        let e = a.merge(&p).unwrap_err();
+        assert!(
+            e.to_string().contains("3 + 3 matches in the parts merged"),
+            "{e}"
+        );
+        let mut q = PartialTally::empty(2, 3);
+        q.matches_played = u64::MAX;
+        let mut r = PartialTally::empty(2, 3);
+        r.matches_played = 2;
+        assert!(r
+            .merge(&q)
+            .unwrap_err()
+            .to_string()
+            .contains("matches in all"));
+    }
 
     #[test]
     fn shards_deal_every_job_once_and_balance_counts() {

@@ -136,6 +136,9 @@ fn run_tournament(
         }
     }
     let started = Instant::now();
+    // The time the matches and the results took, without writing files: the rate printed is
+    // the engine's, comparable from run to run.
+    let elapsed;
     let outcome;
     let target;
     if let Some(p) = isolated {
@@ -148,6 +151,7 @@ fn run_tournament(
         let folder = RunFolder::begin(out, Some(&a.file), a.force)?;
         // Isolated runs report no progress: their matches are played in worker processes.
         outcome = tournament::run(&spec, RunOptions { threads })?;
+        elapsed = started.elapsed().as_secs_f64();
         for d in &outcome.disqualified {
             note(&format!("disqualified: {d}"));
         }
@@ -205,6 +209,7 @@ fn run_tournament(
             return Ok(());
         }
         outcome = tournament::finish(&spec, tally)?;
+        elapsed = started.elapsed().as_secs_f64();
         target = parts::publish(
             folder,
             info,
@@ -214,7 +219,6 @@ fn run_tournament(
         )?;
         parts::remove_checkpoint(out)?;
     }
-    let elapsed = started.elapsed().as_secs_f64();
     print(&(header.to_string() + &text::ranking_table(&outcome.results)))?;
     print(&text::trust_table(&outcome.results))?;
     note(&format!(

@@ -3,7 +3,9 @@
 //! `merge` refuses missing, duplicated, foreign, other-version and unfinished shards with a
 //! message that names them.
 
-use std::collections::BTreeMap;
+mod support;
+use support::{files, s};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -27,24 +29,6 @@ fn ok(o: &Output) -> String {
 fn err(o: &Output) -> String {
     assert!(!o.status.success(), "expected a failure");
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Every file of a folder, by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn assert_same_folders(whole: &Path, merged: &Path, what: &str) {

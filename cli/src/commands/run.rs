@@ -140,7 +140,7 @@ fn run_tournament(
     // the engine's, comparable from run to run.
     let elapsed;
     let outcome;
-    let target;
+    let folder;
     if let Some(p) = isolated {
         if shard.is_some() || a.parts.resume {
             return Err(TournamentError::IsolatedParts {
@@ -148,20 +148,13 @@ fn run_tournament(
             }
             .into());
         }
-        let folder = RunFolder::begin(out, Some(&a.file), a.force)?;
+        folder = RunFolder::begin(out, Some(&a.file), a.force)?;
         // Isolated runs report no progress: their matches are played in worker processes.
         outcome = tournament::run(&spec, RunOptions { threads })?;
         elapsed = started.elapsed().as_secs_f64();
         for d in &outcome.disqualified {
             note(&format!("disqualified: {d}"));
         }
-        target = parts::publish(
-            folder,
-            info,
-            &spec,
-            &outcome,
-            a.report.then_some(a.lang.as_str()),
-        )?;
     } else {
         let identity = parts::Identity::new(
             &a.file,
@@ -170,7 +163,7 @@ fn run_tournament(
             a.trust_run,
             &a.plugins.plugins,
         );
-        let folder = RunFolder::begin(out, Some(&a.file), a.force)?;
+        let part_folder = RunFolder::begin(out, Some(&a.file), a.force)?;
         let max_bytes = a.memory.max_memory.get();
         let whole = shard.unwrap_or(Shard::WHOLE);
         let interactions = a
@@ -196,7 +189,7 @@ fn run_tournament(
         }
         if let Some(shard) = shard {
             let manifest = identity.manifest(shard.count(), vec![shard.index()], &tally, None);
-            let target = partial::write_partial(folder, &manifest, &loaded.source, &tally)?;
+            let target = partial::write_partial(part_folder, &manifest, &loaded.source, &tally)?;
             parts::remove_checkpoint(out)?;
             note(&format!(
                 "shard {shard}: {} of {} matches, {} turns played in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
@@ -210,15 +203,17 @@ fn run_tournament(
         }
         outcome = tournament::finish(&spec, tally)?;
         elapsed = started.elapsed().as_secs_f64();
-        target = parts::publish(
-            folder,
-            info,
-            &spec,
-            &outcome,
-            a.report.then_some(a.lang.as_str()),
-        )?;
-        parts::remove_checkpoint(out)?;
+        folder = part_folder;
     }
+    let target = parts::publish(
+        folder,
+        info,
+        &spec,
+        &outcome,
+        a.report.then_some(a.lang.as_str()),
+    )?;
+    // After the results are written (an isolated run keeps none: nothing to remove).
+    parts::remove_checkpoint(out)?;
     print(&(header.to_string() + &text::ranking_table(&outcome.results)))?;
     print(&text::trust_table(&outcome.results))?;
     note(&format!(

@@ -161,9 +161,17 @@ impl PartialTally {
         self.turns_played
     }
 
-    /// The tables, moved out.
-    pub(crate) fn into_tables(self) -> (Vec<PairTally>, Vec<RepCell>) {
-        (self.pairs, self.cells)
+    /// The running sums of `spec`'s tournament holding this partial's (moved, not copied);
+    /// the shape was checked when the partial was read.
+    pub(crate) fn into_tally(self, spec: &TournamentSpec) -> TournamentTally {
+        TournamentTally::from_snapshot(
+            self.players as usize,
+            self.repetitions as usize,
+            spec.matches.game,
+            spec.matches.trust_run,
+            self.pairs,
+            self.cells,
+        )
     }
 
     /// Checks that this partial is one of a tournament of `players` players and `repetitions`
@@ -404,15 +412,7 @@ pub fn run_part(
         None => (PartialTally::empty(n, reps), 0),
     };
     let (base_matches, base_turns) = (base.matches_played(), base.turns_played());
-    let (pairs, cells) = base.into_tables();
-    let tally = TournamentTally::from_snapshot(
-        n,
-        reps,
-        spec.matches.game,
-        spec.matches.trust_run,
-        pairs,
-        cells,
-    );
+    let tally = base.into_tally(spec);
     let deal = Deal {
         shard: part.shard,
         from: done as usize,
@@ -501,15 +501,7 @@ pub fn finish(
         });
     }
     let turns_played = partial.turns_played();
-    let (pairs, cells) = partial.into_tables();
-    let tally = TournamentTally::from_snapshot(
-        n,
-        reps,
-        spec.matches.game,
-        spec.matches.trust_run,
-        pairs,
-        cells,
-    );
+    let tally = partial.into_tally(spec);
     let kept: Vec<usize> = (0..n).collect();
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
     // Rounding the pair sums in parallel or not gives the same bits.

@@ -7,41 +7,15 @@
 //! CHANGELOG.md under "Changes to results". Each golden folder has a `SOURCE` file saying how it
 //! was made.
 
-use std::path::{Path, PathBuf};
+mod support;
+use support::{registry, repo, CAPS};
 
-use vertrouwen_engine::config::{self, Caps, Overrides, Study};
+use std::path::Path;
+
+use vertrouwen_engine::config::{self, Overrides, Study};
 use vertrouwen_engine::study;
 use vertrouwen_engine::tournament::{self, RunOptions};
-use vertrouwen_engine::Registry;
 use vertrouwen_output::{RunFolder, RunInfo};
-
-/// The reduced sizes: small enough for a test suite of seconds, large enough that every code
-/// path of every study runs (stochastic pairs, several repetitions, many generations).
-const CAPS: Caps = Caps {
-    turns: 20,
-    repetitions: 2,
-    generations: 50,
-    points: 20,
-    runs: 20,
-    max_steps: 2000,
-};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn registry() -> Registry {
-    let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_library())
-        .unwrap();
-    for (alias, target) in vertrouwen_strategies::ALIASES {
-        r.add_alias(alias, target).unwrap();
-    }
-    r
-}
 
 /// Runs `tournaments/<stem>.ron` with [`CAPS`] into `out`, as `vertrouwen run` does.
 fn run_study(stem: &str, out: &Path) {

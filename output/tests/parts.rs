@@ -3,45 +3,19 @@
 //! stopped at a checkpoint and resumed, writes exactly the committed files of
 //! `tests/golden/<study>/` (made by `tournament::run`).
 
-use std::path::{Path, PathBuf};
+mod support;
+use support::{registry, repo, CAPS};
+
 use std::sync::Mutex;
 use std::time::Duration;
-use vertrouwen_engine::tournament::observe::Unobserved;
 
-use vertrouwen_engine::config::{self, Caps, Overrides, Study};
+use vertrouwen_engine::config::{self, Overrides, Study};
+use vertrouwen_engine::tournament::observe::Unobserved;
 use vertrouwen_engine::tournament::{
     self, Checkpoints, PartRun, PartialTally, Progress, RunOptions, SaveError, Shard,
     TournamentSpec,
 };
-use vertrouwen_engine::Registry;
 use vertrouwen_output::{RunFolder, RunInfo};
-
-/// The golden tests' sizes (output/tests/golden.rs).
-const CAPS: Caps = Caps {
-    turns: 20,
-    repetitions: 2,
-    generations: 50,
-    points: 20,
-    runs: 20,
-    max_steps: 2000,
-};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn registry() -> Registry {
-    let mut r = Registry::new();
-    r.add_static(vertrouwen_strategies::plugin_library())
-        .unwrap();
-    for (alias, target) in vertrouwen_strategies::ALIASES {
-        r.add_alias(alias, target).unwrap();
-    }
-    r
-}
 
 fn threads(t: usize) -> RunOptions {
     RunOptions { threads: Some(t) }

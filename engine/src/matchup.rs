@@ -1,5 +1,5 @@
 //! Why this file is long: the hot loop is one unit (noise, ending, lent copies and fault handling are
-//! interleaved on purpose for speed); the last 60 lines are its tests.
+//! interleaved on purpose for speed); the last 90 lines are its tests.
 //!
 //! One match between two strategy instances: the per-turn hot loop.
 //!
@@ -488,39 +488,58 @@ impl MatchScratch {
                 buf.resize(n, 0);
             }
         }
-        let (own, opponent) = (&mut own[..n], &mut opponent[..n]);
-        let (mine, theirs) = (&claimed[side][..n], &claimed[1 - side][..n]);
-        let (mut d_own, mut d_opp) = (0usize, 0usize);
-        if spec.noise == 0.0 {
-            // Without noise the move played is the move intended: no flips to draw, and the
-            // loop is as lean as the match's own.
-            for t in 0..n {
-                let played = match local.decide(own, opponent, t, d_own, d_opp, &mut rng) {
-                    Ok(m) => m,
-                    Err(failure) => return Err(fail(Some(t as u64 + 1), local.fault(failure))),
-                };
-                if played != mine[t] {
-                    return Err(ReplayError::Mismatch {
-                        turn: t as u64 + 1,
-                        engine: played,
-                        claimed: mine[t],
-                    });
-                }
-                own[t] = played as u8;
-                opponent[t] = theirs[t] as u8;
-                d_own += played as usize;
-                d_opp += theirs[t] as usize;
+        let lent = [&mut own[..n], &mut opponent[..n]];
+        let record = [&claimed[side][..n], &claimed[1 - side][..n]];
+        // Two copies of the loop, as in the match: the noise-free one draws no flips.
+        let checked = if spec.noise > 0.0 {
+            replay_turns::<true>(local, side, lent, record, &mut rng, &mut noise)
+        } else {
+            replay_turns::<false>(local, side, lent, record, &mut rng, &mut noise)
+        };
+        match checked {
+            Ok(()) => {}
+            Err(TurnFailure::Decide(t, failure)) => {
+                return Err(fail(Some(t as u64 + 1), local.fault(failure)))
             }
-            return Ok(stats_of(claimed[0], claimed[1], spec.trust_run));
+            Err(TurnFailure::Mismatch(t, engine)) => {
+                return Err(ReplayError::Mismatch {
+                    turn: t as u64 + 1,
+                    engine,
+                    claimed: claimed[side][t],
+                })
+            }
         }
-        let other = 1 - side;
-        for t in 0..n {
-            let intended = match local.decide(own, opponent, t, d_own, d_opp, &mut rng) {
-                Ok(m) => m,
-                Err(failure) => return Err(fail(Some(t as u64 + 1), local.fault(failure))),
-            };
+        Ok(stats_of(claimed[0], claimed[1], spec.trust_run))
+    }
+}
+
+/// How a replayed turn failed: the engine's own player failed, or played another move than
+/// the record says (0-based turn).
+enum TurnFailure {
+    Decide(usize, DecideFailure),
+    Mismatch(usize, Move),
+}
+
+/// The turns of [`MatchScratch::replay`]: `local` plays side `side` against `record[1]` (the
+/// other side's moves), and each move it plays must equal `record[0]`.
+fn replay_turns<const NOISY: bool>(
+    local: &mut Instance,
+    side: usize,
+    lent: [&mut [u8]; 2],
+    record: [&[Move]; 2],
+    rng: &mut Rng,
+    noise: &mut Noise,
+) -> Result<(), TurnFailure> {
+    let [own, opponent] = lent;
+    let [mine, theirs] = record;
+    let (mut d_own, mut d_opp) = (0usize, 0usize);
+    for t in 0..mine.len() {
+        let intended = local
+            .decide(own, opponent, t, d_own, d_opp, rng)
+            .map_err(|f| TurnFailure::Decide(t, f))?;
+        let mut played = intended;
+        if NOISY {
             // Both players' flips are drawn in the match's order, player 1 first.
-            let mut played = intended;
             for player in 0..2 {
                 if player == side {
                     played = noise.apply(player, t, intended);
@@ -528,21 +547,16 @@ impl MatchScratch {
                     noise.apply(player, t, Move::C);
                 }
             }
-            if played != claimed[side][t] {
-                return Err(ReplayError::Mismatch {
-                    turn: t as u64 + 1,
-                    engine: played,
-                    claimed: claimed[side][t],
-                });
-            }
-            let theirs = claimed[other][t];
-            own[t] = played as u8;
-            opponent[t] = theirs as u8;
-            d_own += played as usize;
-            d_opp += theirs as usize;
         }
-        Ok(stats_of(claimed[0], claimed[1], spec.trust_run))
+        if played != mine[t] {
+            return Err(TurnFailure::Mismatch(t, played));
+        }
+        own[t] = played as u8;
+        opponent[t] = theirs[t] as u8;
+        d_own += played as usize;
+        d_opp += theirs[t] as usize;
     }
+    Ok(())
 }
 
 /// The statistics of a complete record (both players' played moves), with trust measured on

@@ -1,5 +1,5 @@
 //! Why this file is long: the worker's whole life (confine, load, serve, report its own faults) is one
-//! sequence that reads best in one place; about a quarter is its request dispatch.
+//! sequence that reads best in one place.
 //!
 //! The worker process: one plugin file, confined, playing what the engine asks.
 //!

@@ -1,4 +1,4 @@
-//! Why this file is long: the entry points (`run`, `run_observed`, `pair_means`) and the one
+//! Why this file is long: the entry points (`run`, `pair_means`) and the one
 //! match loop they and the partial runs share (`play_local`, with its segments, deal and
 //! observer) read best together; the rest of the tournament lives in its submodules.
 //!
@@ -180,17 +180,7 @@ pub fn run(
     spec: &TournamentSpec,
     options: RunOptions,
 ) -> Result<TournamentOutcome, TournamentError> {
-    run_observed(spec, options, &Unobserved)
-}
-
-/// Runs a tournament, telling `observer` how it goes (progress, and every match played if it
-/// wants them). Isolated runs report progress only.
-pub fn run_observed(
-    spec: &TournamentSpec,
-    options: RunOptions,
-    observer: &dyn RunObserver,
-) -> Result<TournamentOutcome, TournamentError> {
-    let done = execute(spec, options, true, observer)?;
+    let done = execute(spec, options, true)?;
     let labels = done
         .kept
         .iter()
@@ -237,7 +227,7 @@ pub fn pair_means(
     spec: &TournamentSpec,
     options: RunOptions,
 ) -> Result<PairMeans, TournamentError> {
-    let done = execute(spec, options, false, &Unobserved)?;
+    let done = execute(spec, options, false)?;
     let n = done.kept.len();
     let mut per_turn = vec![vec![0.0; n]; n];
     let mut totals = vec![vec![0.0; n]; n];
@@ -289,7 +279,6 @@ fn execute(
     spec: &TournamentSpec,
     options: RunOptions,
     per_repetition: bool,
-    observer: &dyn RunObserver,
 ) -> Result<Executed, TournamentError> {
     if spec.players.is_empty() {
         return Err(TournamentError::NoPlayers);
@@ -335,7 +324,6 @@ fn execute(
         tally = tally.pairs_only();
     }
     let threads = thread_count(options, schedule.len(), Some(&spec.matches));
-    observer.started(schedule.len());
     let turns_played = play_local(
         spec,
         &schedule,
@@ -344,7 +332,7 @@ fn execute(
         |_| true,
         Deal::whole(schedule.len()),
         None,
-        observer,
+        &Unobserved,
     )?;
     Ok(Executed {
         tally,
@@ -514,6 +502,9 @@ fn play_local(
         loop {
             let mut turns = 0u64;
             'claims: while let Some(chunk) = dispenser.claim() {
+                // Progress is told once a chunk: a shared counter touched by every thread
+                // after every (microseconds-long) match would cost more than the telling.
+                let in_chunk = chunk.len();
                 for m in chunk {
                     let k = deal.shard.job(m);
                     let job = schedule.job(k);
@@ -538,7 +529,6 @@ fn play_local(
                                     moves: [m1, m2],
                                 });
                             }
-                            observer.progress(finished.fetch_add(1, Ordering::Relaxed) + 1);
                         }
                         Err(source) => {
                             stop.store(true, Ordering::Relaxed);
@@ -557,6 +547,7 @@ fn play_local(
                         }
                     }
                 }
+                observer.progress(finished.fetch_add(in_chunk, Ordering::Relaxed) + in_chunk);
             }
             turns_played.fetch_add(turns, Ordering::Relaxed);
             // Between segments: only the leader runs until the second barrier.

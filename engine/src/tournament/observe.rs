@@ -37,7 +37,8 @@ pub trait RunObserver: Sync {
     fn wants_matches(&self) -> bool {
         false
     }
-    /// `done` matches are finished (called after each, from any thread).
+    /// `done` matches are finished (called after each chunk of matches a thread takes, from
+    /// any thread).
     fn progress(&self, _done: usize) {}
 }
 

@@ -1,5 +1,5 @@
 //! Why this file is long: shards, the partial tally with its checks, and the run of a part
-//! are one concept (a part of a tournament's work); about 110 lines are tests.
+//! are one concept (a part of a tournament's work); about 90 lines are tests.
 //!
 //! Parts of a tournament's work, and their results: shards and partial tallies.
 //!

@@ -149,8 +149,19 @@ fn every_shipped_study_runs() {
             out.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
-        assert!(out.join("results.json").exists(), "{}", path.display());
         let text = std::fs::read_to_string(&path).unwrap();
+        if study_kind(&text) == "Sweep" {
+            // One folder per grid point, and the combined table.
+            assert!(out.join("sweep.csv").exists(), "{}", path.display());
+            assert!(
+                out.join("point-00/results.json").exists(),
+                "{}",
+                path.display()
+            );
+            ran += 1;
+            continue;
+        }
+        assert!(out.join("results.json").exists(), "{}", path.display());
         if study_kind(&text) == "Tournament" {
             assert!(out.join("summary.csv").exists(), "{}", path.display());
             assert!(stdout(&o).contains("Rank"), "{}", path.display());

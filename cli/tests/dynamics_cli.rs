@@ -482,7 +482,10 @@ fn every_dynamics_study_file_runs() {
                 .filter(|l| !l.trim_start().starts_with("//"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            !body.trim_start().starts_with("Tournament")
+            // Tournaments, and sweeps (run by contract.rs and the sweep tests), are not
+            // dynamics studies.
+            let body = body.trim_start();
+            !body.starts_with("Tournament") && !body.starts_with("Sweep")
         })
         .collect();
     files.sort();

@@ -4,12 +4,10 @@
 //! message that names them.
 
 mod support;
-use support::{files, s};
+use support::{copy_dir, files, rewrite, s};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-use vertrouwen_output::partial::sha256_hex;
 
 fn vertrouwen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vertrouwen"))
@@ -288,32 +286,6 @@ fn merge_names_missing_duplicated_foreign_and_other_version_shards() {
     assert!(!out.exists(), "a refused merge writes nothing");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
-/// Rewrites one file of a partial folder and its entry in manifest.json.
-fn rewrite(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
-    let path = dir.join(name);
-    let old = std::fs::read(&path).unwrap();
-    let new = edit(&String::from_utf8(old.clone()).unwrap());
-    assert_ne!(new.as_bytes(), &old[..], "the edit changed nothing");
-    std::fs::write(&path, &new).unwrap();
-    let manifest = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&manifest)
-        .unwrap()
-        .replace(&sha256_hex(&old), &sha256_hex(new.as_bytes()))
-        .replace(
-            &format!("\"bytes\": {}", old.len()),
-            &format!("\"bytes\": {}", new.len()),
-        );
-    std::fs::write(&manifest, text).unwrap();
-}
-
 #[test]
 fn shards_come_from_the_cluster_environment() {
     let dir = tempfile::tempdir().unwrap();
@@ -377,7 +349,59 @@ fn shards_of_other_study_kinds_are_refused_by_kind() {
         "/nonexistent/never-written",
     ]));
     assert!(
-        e.contains("--shard is supported for Tournament studies only") && e.contains("Ecological"),
+        e.contains("--shard is supported for Tournament and Sweep studies only")
+            && e.contains("Ecological")
+            && e.contains("base of a Sweep"),
         "{e}"
     );
+}
+
+/// A shard killed while writing its partial publishes nothing; the merge names it as missing,
+/// and rerunning that one shard completes the tournament, equal to the whole run.
+#[test]
+fn a_killed_shard_is_rerun_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = varied_study(dir.path());
+    let whole = dir.path().join("whole");
+    ok(&vertrouwen(&["run", s(&study), "--out", s(&whole)]));
+    let parts: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("p{i}"))).collect();
+    for (i, out) in parts.iter().enumerate() {
+        let shard = format!("{i}/3");
+        let mut c = Command::new(env!("CARGO_BIN_EXE_vertrouwen"));
+        c.args(["run", s(&study), "--shard", &shard, "--out", s(out)])
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX");
+        if i == 1 {
+            c.env("VERTROUWEN_TEST_KILL_AT", "tally.bin");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.success(), i != 1, "shard {i}");
+    }
+    assert!(!parts[1].exists(), "a killed shard publishes nothing");
+    let merged = dir.path().join("merged");
+    let e = err(&vertrouwen(&[
+        "merge",
+        s(&parts[0]),
+        s(&parts[2]),
+        "--out",
+        s(&merged),
+    ]));
+    assert!(e.contains("missing shard 1 of 3"), "{e}");
+    ok(&vertrouwen(&[
+        "run",
+        s(&study),
+        "--shard",
+        "1/3",
+        "--out",
+        s(&parts[1]),
+    ]));
+    ok(&vertrouwen(&[
+        "merge",
+        s(&parts[0]),
+        s(&parts[1]),
+        s(&parts[2]),
+        "--out",
+        s(&merged),
+    ]));
+    assert_same_folders(&whole, &merged, "after rerunning the killed shard");
 }

@@ -33,6 +33,7 @@ pub mod results;
 #[allow(unsafe_code)]
 pub mod sandbox;
 pub mod study;
+pub mod sweep;
 pub mod tournament;
 pub mod trajectory_sample;
 pub mod trust;

@@ -34,6 +34,19 @@ pub enum MatchLength {
     Geometric { prob_end: f64, cap: Option<u64> },
 }
 
+impl MatchLength {
+    /// The expected number of turns, for planning work (the geometric length's mean `1 / p`,
+    /// bounded by the cap).
+    pub fn mean_turns(&self) -> f64 {
+        match *self {
+            MatchLength::Fixed(t) => t as f64,
+            MatchLength::Geometric { prob_end, cap } => {
+                (1.0 / prob_end).min(cap.map_or(f64::INFINITY, |c| c as f64))
+            }
+        }
+    }
+}
+
 /// Everything that defines a match except the players and the seed.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct MatchSpec {

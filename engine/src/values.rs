@@ -130,6 +130,12 @@ bounded!(
     }
 );
 
+impl From<Repetitions> for u64 {
+    fn from(v: Repetitions) -> u64 {
+        u64::from(v.get())
+    }
+}
+
 bounded!(
     /// A finite population's size: at least 2 (an upper bound comes from memory, see
     /// [`crate::study::memory`]).

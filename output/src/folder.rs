@@ -75,6 +75,8 @@ pub struct RunFolder {
     staging: PathBuf,
     files: Vec<FileEntry>,
     done: bool,
+    /// Prepended to every file name written (`point-0003/` while a sweep writes a point).
+    prefix: String,
 }
 
 fn io(path: &Path, e: std::io::Error) -> OutputError {
@@ -179,6 +181,7 @@ impl RunFolder {
             staging,
             files: Vec::new(),
             done: false,
+            prefix: String::new(),
         })
     }
 
@@ -267,8 +270,12 @@ impl RunFolder {
         name: &str,
         write: impl FnOnce(&mut dyn Write) -> Result<(), WriteError>,
     ) -> Result<(), OutputError> {
+        let name = &format!("{}{name}", self.prefix);
         let path = self.staging.join(name);
         let result = (|| {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
             let file = File::create(&path)?;
             let mut sink = Hashing {
                 inner: BufWriter::new(file),
@@ -292,6 +299,15 @@ impl RunFolder {
         self.files.push(entry);
         kill_point(name);
         Ok(())
+    }
+
+    /// Runs `f` with every file it writes placed in the subfolder `dir` (nested: `a/b`).
+    pub fn in_subfolder<R>(&mut self, dir: &str, f: impl FnOnce(&mut RunFolder) -> R) -> R {
+        let outer = std::mem::take(&mut self.prefix);
+        self.prefix = format!("{outer}{dir}/");
+        let result = f(self);
+        self.prefix = outer;
+        result
     }
 
     /// The staging folder: what has been written so far, before it is moved into place (for

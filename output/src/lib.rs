@@ -17,6 +17,7 @@ pub mod interactions;
 pub mod number;
 pub mod partial;
 pub mod schema;
+pub mod sweep;
 pub mod tables;
 pub mod text;
 

@@ -69,6 +69,9 @@ pub struct PartialManifest {
     /// Matches and turns in the sums.
     pub matches: u64,
     pub turns: u64,
+    /// A sweep shard's contents (`None` for a tournament's partial, and then not written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<crate::sweep::SweepContents>,
 }
 
 impl PartialManifest {

@@ -15,7 +15,7 @@ use std::path::Path;
 use vertrouwen_engine::config::{self, Overrides, Study};
 use vertrouwen_engine::study;
 use vertrouwen_engine::tournament::{self, RunOptions};
-use vertrouwen_output::{RunFolder, RunInfo};
+use vertrouwen_output::{sweep, RunFolder, RunInfo};
 
 /// Runs `tournaments/<stem>.ron` with [`CAPS`] into `out`, as `vertrouwen run` does.
 fn run_study(stem: &str, out: &Path) {
@@ -31,8 +31,33 @@ fn run_study(stem: &str, out: &Path) {
         file: Some(rel.clone()),
     };
     let mut registry = registry();
-    let folder = RunFolder::begin(out, None, false).unwrap();
-    if let Study::Tournament(_) = &loaded.study {
+    let mut folder = RunFolder::begin(out, None, false).unwrap();
+    if let Study::Sweep(_) = &loaded.study {
+        // As `vertrouwen run` runs a sweep: every point in grid order into its subfolder, then
+        // sweep.csv from the points' tables.
+        let grid = loaded.sweep_grid(None).unwrap_or_else(|e| panic!("{e}"));
+        for k in 0..grid.len() {
+            let point = grid.point(k).unwrap_or_else(|e| panic!("{e}"));
+            if grid.is_tournament() {
+                let spec = point
+                    .study
+                    .tournament_spec(&mut registry, &overrides)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let outcome = tournament::run(&spec, RunOptions::default()).unwrap();
+                sweep::write_point_tournament(&mut folder, &info, &grid, k, &spec, &outcome)
+                    .unwrap();
+            } else {
+                let spec = point
+                    .study
+                    .dynamics_spec(&mut registry, &overrides)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let outcome = study::run(&spec, None).unwrap_or_else(|e| panic!("{e}"));
+                sweep::write_point_dynamics(&mut folder, &info, &grid, k, &outcome).unwrap();
+            }
+        }
+        sweep::write_sweep_table(&mut folder, &grid).unwrap();
+        sweep::commit_sweep(folder, &info, &grid).unwrap();
+    } else if let Study::Tournament(_) = &loaded.study {
         let spec = loaded
             .tournament_spec(&mut registry, &overrides)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -57,13 +82,24 @@ fn source_note(stem: &str) -> String {
     )
 }
 
+/// Every file under `dir`, as paths relative to it (a sweep's points are subfolders), sorted.
 fn sorted_files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap();
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(dir, dir, &mut v);
     v.sort();
     v
 }
@@ -104,7 +140,9 @@ fn every_shipped_study_matches_its_golden_outputs() {
             let _ = std::fs::remove_dir_all(&golden);
             std::fs::create_dir_all(&golden).unwrap();
             for name in sorted_files(&out) {
-                std::fs::copy(out.join(&name), golden.join(&name)).unwrap();
+                let to = golden.join(&name);
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(out.join(&name), to).unwrap();
             }
             std::fs::write(golden.join("SOURCE"), source_note(stem)).unwrap();
             continue;

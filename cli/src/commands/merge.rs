@@ -18,6 +18,12 @@ use crate::settings;
 use crate::terminal::{note, print};
 
 pub fn merge(a: MergeArgs) -> Result<(), Failure> {
+    if a.dirs
+        .first()
+        .is_some_and(|d| vertrouwen_output::sweep::is_sweep_partial(d))
+    {
+        return super::sweep::merge(&a);
+    }
     let started = Instant::now();
     let max_bytes = a.memory.max_memory.get();
     // Read and check every manifest before merging any sums.

@@ -15,6 +15,7 @@ pub mod run;
 pub mod simulate;
 pub mod stationary;
 pub mod strategies;
+pub mod sweep;
 
 use vertrouwen_engine::study::{self, DynamicsOutcome, DynamicsSpec};
 use vertrouwen_output::{convert, json_line, text, RunInfo};

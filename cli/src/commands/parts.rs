@@ -186,6 +186,7 @@ impl Identity {
             repetitions: tally.repetitions(),
             matches: tally.matches_played(),
             turns: tally.turns_played(),
+            sweep: None,
         }
     }
 

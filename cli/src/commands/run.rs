@@ -52,6 +52,9 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         .study
         .name()
         .map_or(String::new(), |n| format!("{n}\n"));
+    if let Study::Sweep(_) = &loaded.study {
+        return super::sweep::run(&a, &loaded, &mut registry, &out, &info);
+    }
     if a.interactions.is_some() && !matches!(loaded.study, Study::Tournament(_)) {
         return Err(Failure::flag(
             "--interactions",
@@ -70,8 +73,13 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         } else {
             "--shard"
         };
+        let advice = if a.parts.resume {
+            "run it whole".to_string()
+        } else {
+            "run it whole, or make it the base of a Sweep (docs/scale.md), whose grid points the shards share".to_string()
+        };
         return Err(Failure::Message(format!(
-            "{}: {what} is supported for Tournament studies only, not for {} studies; run it whole",
+            "{}: {what} is supported for Tournament and Sweep studies only, not for {} studies; {advice}",
             a.file.display(),
             loaded.study.kind()
         )));

@@ -1,7 +1,12 @@
 //! Helpers shared by the command-line tests of sharded and resumed runs.
 
+// Each test crate uses its own subset of these helpers.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
+
+use vertrouwen_output::partial::sha256_hex;
 
 /// A path as the `&str` an argument list takes.
 pub fn s(p: &Path) -> &str {
@@ -20,4 +25,58 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             )
         })
         .collect()
+}
+
+/// Every file under a folder, by path relative to it (a sweep's points are subfolders).
+pub fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Copies a folder with its subfolders.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Rewrites one file of a partial folder and its entry in manifest.json, as a genuine partial
+/// with that content would have it.
+pub fn rewrite(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
+    let path = dir.join(name);
+    let old = std::fs::read(&path).unwrap();
+    let new = edit(&String::from_utf8(old.clone()).unwrap());
+    assert_ne!(new.as_bytes(), &old[..], "the edit changed nothing");
+    std::fs::write(&path, &new).unwrap();
+    let manifest = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace(&sha256_hex(&old), &sha256_hex(new.as_bytes()))
+        .replace(
+            &format!("\"bytes\": {}", old.len()),
+            &format!("\"bytes\": {}", new.len()),
+        );
+    std::fs::write(&manifest, text).unwrap();
 }

@@ -52,12 +52,12 @@ impl LoadedStudy {
         }
     }
 
-    fn invalid(&self, span: Span, message: impl Into<String>) -> ConfigError {
+    pub(super) fn invalid(&self, span: Span, message: impl Into<String>) -> ConfigError {
         self.error_at(span, message, ConfigErrorKind::Invalid)
     }
 
     /// The study as a whole: from its first token (after comments) to the end.
-    fn study_span(&self) -> Span {
+    pub(super) fn study_span(&self) -> Span {
         Span {
             start: leading_trivia(&self.source),
             end: self.source.len(),
@@ -89,7 +89,7 @@ impl LoadedStudy {
 
     fn payoffs_file(&self) -> Option<&Spanned<PayoffsFile>> {
         match &self.study {
-            Study::Tournament(_) => None,
+            Study::Tournament(_) | Study::Sweep(_) => None,
             Study::Ecological(c) => Some(&c.payoffs),
             Study::Replicator(c) => Some(&c.payoffs),
             Study::Fixation(c) => Some(&c.payoffs),
@@ -254,8 +254,13 @@ impl LoadedStudy {
     /// The file's isolation settings: `Some(limits)` when it asks for isolated plugins
     /// (`isolate: true`), with its `limits` over the defaults; `None` otherwise.
     pub fn isolation(&self) -> Result<Option<crate::sandbox::Limits>, ConfigError> {
-        let Study::Tournament(cfg) = &self.study else {
-            return Ok(None);
+        let cfg = match &self.study {
+            Study::Tournament(cfg) => cfg,
+            Study::Sweep(s) => match &s.base.value {
+                super::schema::BaseStudy::Tournament(cfg) => cfg,
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
         };
         let mut limits = crate::sandbox::Limits::default();
         if let Some(l) = &cfg.limits {
@@ -275,7 +280,7 @@ impl LoadedStudy {
         Ok(cfg.isolate.then_some(limits))
     }
 
-    fn load_plugins(
+    pub(super) fn load_plugins(
         &self,
         registry: &mut Registry,
         plugins: &[Spanned<PathBuf>],
@@ -487,9 +492,9 @@ impl LoadedStudy {
         let caps = overrides.caps;
         let spec_error = |e: SpecError| self.spec_error(&e);
         match &self.study {
-            Study::Tournament(_) => Err(self.invalid(
+            Study::Tournament(_) | Study::Sweep(_) => Err(self.invalid(
                 self.study_span(),
-                "expected a dynamics study, found Tournament",
+                format!("expected a dynamics study, found {}", self.study.kind()),
             )),
             Study::Ecological(c) => {
                 let payoffs = self.payoff_source(registry, &c.payoffs, overrides)?;

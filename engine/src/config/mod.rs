@@ -54,6 +54,7 @@
 mod convert;
 pub mod schema;
 pub mod spanned;
+pub mod sweep;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

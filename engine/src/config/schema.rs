@@ -33,6 +33,8 @@ pub enum Study {
     Simulation(SimulationFile),
     /// Rest points of the replicator equation and their stability (at most 3 strategies).
     RestPoints(RestPointsFile),
+    /// One base study run at every point of a grid of settings.
+    Sweep(SweepFile),
 }
 
 impl Study {
@@ -46,6 +48,7 @@ impl Study {
             Study::Stationary(_) => "Stationary",
             Study::Simulation(_) => "Simulation",
             Study::RestPoints(_) => "RestPoints",
+            Study::Sweep(_) => "Sweep",
         }
     }
 
@@ -62,20 +65,16 @@ impl Study {
     /// The plugin libraries the file asks to load (relative to the file).
     pub fn plugins(&self) -> Vec<&std::path::Path> {
         let payoffs = match self {
-            Study::Tournament(t) => {
-                return t.plugins.iter().map(|p| p.value.as_path()).collect();
-            }
+            Study::Tournament(t) => return plugin_paths(&t.plugins),
             Study::Ecological(c) => &c.payoffs,
             Study::Replicator(c) => &c.payoffs,
             Study::Fixation(c) => &c.payoffs,
             Study::Stationary(c) => &c.payoffs,
             Study::Simulation(c) => &c.payoffs,
             Study::RestPoints(c) => &c.payoffs,
+            Study::Sweep(s) => return s.base.value.plugins(),
         };
-        match &payoffs.value {
-            PayoffsFile::Matches(m) => m.plugins.iter().map(|p| p.value.as_path()).collect(),
-            PayoffsFile::Matrix(_) => Vec::new(),
-        }
+        payoffs_plugins(payoffs)
     }
 
     fn header(&self) -> (&Option<String>, &Option<String>) {
@@ -87,6 +86,7 @@ impl Study {
             Study::Stationary(c) => (&c.name, &c.description),
             Study::Simulation(c) => (&c.name, &c.description),
             Study::RestPoints(c) => (&c.name, &c.description),
+            Study::Sweep(c) => (&c.name, &c.description),
         }
     }
 }
@@ -448,4 +448,135 @@ pub struct RestPointsFile {
     #[serde(default)]
     pub description: Option<String>,
     pub payoffs: Spanned<PayoffsFile>,
+}
+
+/// `Sweep(...)`: one base study run at every point of a grid of settings (see
+/// [`super::sweep`]).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The study run at every grid point.
+    pub base: Spanned<BaseStudy>,
+    /// The axes of the grid; the first varies slowest.
+    pub axes: Spanned<Vec<Spanned<AxisFile>>>,
+}
+
+/// One axis of a sweep: a setting of the base study and its values.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum AxisFile {
+    /// Probability that a move is flipped.
+    Noise(FloatAxis<Probability>),
+    /// Turns of every match.
+    Turns(WholeAxis<Turns>),
+    /// Probability that a match ends after each turn.
+    ProbEnd(FloatAxis<EndProbability>),
+    /// The game's payoffs: presets or `(r, s, t, p)`.
+    Game(GameAxis),
+    /// Repetitions (matches per pair, or per stochastic pair).
+    Repetitions(WholeAxis<Repetitions>),
+    /// Every seed of the base study.
+    Seed(WholeAxis<Seed>),
+    /// Population size (fixation, stationary, and simulations on a complete graph, cycle or
+    /// star).
+    Population(WholeAxis<Population>),
+    /// `w` of every Moran process and of a simulation's fitness map.
+    W(FloatAxis<Intensity>),
+    /// `beta` of every Fermi process and of a simulation's Fermi rule.
+    Beta(FloatAxis<Intensity>),
+}
+
+/// Values of a real-valued axis: `values: [..]`, or `from`, `to` and `points` (equally spaced,
+/// both ends included).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+pub struct FloatAxis<T> {
+    #[serde(default)]
+    pub values: Option<Vec<T>>,
+    #[serde(default)]
+    pub from: Option<f64>,
+    #[serde(default)]
+    pub to: Option<f64>,
+    #[serde(default)]
+    pub points: Option<u64>,
+}
+
+/// Values of a whole-number axis: `values: [..]`, or `from`, `to` and `step` (both ends
+/// included when `to - from` is a multiple of `step`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+pub struct WholeAxis<T> {
+    #[serde(default)]
+    pub values: Option<Vec<T>>,
+    #[serde(default)]
+    pub from: Option<u64>,
+    #[serde(default)]
+    pub to: Option<u64>,
+    #[serde(default)]
+    pub step: Option<u64>,
+}
+
+/// `Game(values: ["standard", (r: 3, s: 0, t: 5, p: 1)])`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GameAxis {
+    pub values: Vec<Spanned<GameFile>>,
+}
+
+/// The study a sweep runs at each grid point: any kind but `Sweep` (a separate type, so that a
+/// sweep of sweeps is a parse error rather than an unbounded recursion).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum BaseStudy {
+    Tournament(TournamentFile),
+    Ecological(EcologicalFile),
+    Replicator(ReplicatorFile),
+    Fixation(FixationFile),
+    Stationary(StationaryFile),
+    Simulation(SimulationFile),
+    RestPoints(RestPointsFile),
+}
+
+impl BaseStudy {
+    /// The base as a study of its kind.
+    pub fn into_study(self) -> Study {
+        match self {
+            BaseStudy::Tournament(c) => Study::Tournament(c),
+            BaseStudy::Ecological(c) => Study::Ecological(c),
+            BaseStudy::Replicator(c) => Study::Replicator(c),
+            BaseStudy::Fixation(c) => Study::Fixation(c),
+            BaseStudy::Stationary(c) => Study::Stationary(c),
+            BaseStudy::Simulation(c) => Study::Simulation(c),
+            BaseStudy::RestPoints(c) => Study::RestPoints(c),
+        }
+    }
+
+    /// The plugin libraries the base asks to load (relative to the file).
+    pub fn plugins(&self) -> Vec<&std::path::Path> {
+        let payoffs = match self {
+            BaseStudy::Tournament(t) => return plugin_paths(&t.plugins),
+            BaseStudy::Ecological(c) => &c.payoffs,
+            BaseStudy::Replicator(c) => &c.payoffs,
+            BaseStudy::Fixation(c) => &c.payoffs,
+            BaseStudy::Stationary(c) => &c.payoffs,
+            BaseStudy::Simulation(c) => &c.payoffs,
+            BaseStudy::RestPoints(c) => &c.payoffs,
+        };
+        payoffs_plugins(payoffs)
+    }
+}
+
+fn plugin_paths(list: &[Spanned<PathBuf>]) -> Vec<&std::path::Path> {
+    list.iter().map(|p| p.value.as_path()).collect()
+}
+
+fn payoffs_plugins(payoffs: &Spanned<PayoffsFile>) -> Vec<&std::path::Path> {
+    match &payoffs.value {
+        PayoffsFile::Matches(m) => plugin_paths(&m.plugins),
+        PayoffsFile::Matrix(_) => Vec::new(),
+    }
 }

@@ -325,3 +325,171 @@ fn oversized_and_binary_files_are_refused_before_parsing() {
         assert!(e.message.contains("larger than 16 MiB"), "{e}");
     }
 }
+
+/// The grid of a sweep file, or its error as `line:column: message`.
+fn grid(text: &str, seed: Option<u64>) -> Result<sweep::Grid, String> {
+    let s = study(text).map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))?;
+    s.sweep_grid(seed.map(|v| crate::values::Seed::try_from(v).unwrap()))
+        .map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+}
+
+#[test]
+fn sweep_points_are_the_base_with_the_axes_values_first_axis_slowest() {
+    let g = grid(
+        "Sweep(base: Tournament(players: [\"Cooperator\", \"Random\"], turns: 5, seed: 4),\n  axes: [Noise(values: [0.0, 0.1]), Turns(from: 10, to: 30, step: 10)])",
+        None,
+    )
+    .unwrap();
+    assert_eq!(g.len(), 6);
+    assert_eq!(g.base_kind(), "Tournament");
+    use sweep::AxisValue::{Real, Whole};
+    assert_eq!(g.values(0), vec![Real(0.0), Whole(10)]);
+    assert_eq!(g.values(4), vec![Real(0.1), Whole(20)]);
+    let point = g.point(4).unwrap();
+    assert_eq!(point.values, g.values(4));
+    let spec = point
+        .study
+        .tournament_spec(&mut registry(), &Overrides::default())
+        .unwrap();
+    assert_eq!(spec.matches.noise, 0.1);
+    assert_eq!(format!("{:?}", spec.matches.length), "Fixed(20)");
+    assert_eq!(spec.seed, 4);
+    // --seed sets the base's seed.
+    let g = grid(
+        "Sweep(base: Tournament(players: [\"Random\"], turns: 5, seed: 4), axes: [Noise(values: [0.1])])",
+        Some(9),
+    )
+    .unwrap();
+    assert_eq!(g.seed(), Some(9));
+}
+
+#[test]
+fn sweep_ranges_give_the_values_one_would_type() {
+    let g = grid(
+        "Sweep(base: Tournament(players: [\"Random\"], turns: 5), axes: [Noise(from: 0.0, to: 0.05, points: 6)])",
+        None,
+    )
+    .unwrap();
+    let values: Vec<sweep::AxisValue> = (0..6).map(|k| g.values(k).remove(0)).collect();
+    use sweep::AxisValue::Real;
+    assert_eq!(
+        values,
+        vec![
+            Real(0.0),
+            Real(0.01),
+            Real(0.02),
+            Real(0.03),
+            Real(0.04),
+            Real(0.05)
+        ]
+    );
+}
+
+#[test]
+fn sweep_axes_set_population_intensities_and_simulation_counts() {
+    let g = grid(
+        "Sweep(base: Simulation(payoffs: Matrix(rows: [[3, 0], [5, 1]]), rule: BirthDeath,\n  fitness: Exponential(w: 0.2), graph: Cycle(n: 10), initial: [1, 9], runs: 5),\n  axes: [Population(values: [20]), W(values: [0.7])])",
+        None,
+    )
+    .unwrap();
+    let spec = g
+        .point(0)
+        .unwrap()
+        .study
+        .dynamics_spec(&mut registry(), &Overrides::default())
+        .unwrap();
+    let DynamicsSpec::Simulation(sim) = spec else {
+        panic!("a simulation")
+    };
+    assert_eq!(sim.config().initial, vec![1, 19]);
+    assert_eq!(
+        sim.config().interaction,
+        crate::population::Graph::Cycle { n: 20 }
+    );
+    assert_eq!(
+        format!("{:?}", sim.config().fitness),
+        format!(
+            "{:?}",
+            crate::population::FitnessMap::Exponential { w: 0.7 }
+        )
+    );
+    let g = grid(
+        "Sweep(base: Fixation(payoffs: Matrix(rows: [[3, 0], [5, 1]]), population: 10,\n  processes: [Moran(w: 0.1), Fermi(beta: 0.1)]), axes: [Beta(values: [2.0])])",
+        None,
+    )
+    .unwrap();
+    let DynamicsSpec::Fixation(f) = g
+        .point(0)
+        .unwrap()
+        .study
+        .dynamics_spec(&mut registry(), &Overrides::default())
+        .unwrap()
+    else {
+        panic!("a fixation study")
+    };
+    assert_eq!(
+        f.processes(),
+        &[
+            crate::moran::Process::Moran { w: 0.1 },
+            crate::moran::Process::Fermi { beta: 2.0 }
+        ]
+    );
+}
+
+#[test]
+fn sweep_errors_point_at_the_axis() {
+    let base = "Sweep(base: Tournament(players: [\"Random\"], turns: 5),\n  axes: [";
+    let e = |axes: &str, seed: Option<u64>| grid(&format!("{base}{axes}])"), seed).unwrap_err();
+    assert_eq!(
+        e("Noise(values: [0.1]), Noise(values: [0.2])", None),
+        "2:32: the axis Noise is given twice (first at 2:10); give all its values in one axis"
+    );
+    assert_eq!(
+        e("Population(values: [10])", None),
+        "2:10: axis Population: a Tournament study has no population size"
+    );
+    assert_eq!(
+        e("Noise(values: [0.1, 1.5])", None),
+        "2:30: expected a probability in [0, 1], got 1.5"
+    );
+    assert_eq!(
+        e("Noise(from: 0.0, to: 2.0, points: 3)", None),
+        "2:10: value 3 (2.0): expected a probability in [0, 1], got 2"
+    );
+    assert_eq!(
+        e("Noise(values: [0.1], from: 0.0)", None),
+        "2:10: expected either values: [..] or from, to and points (e.g. from: 0.0, to: 0.1, points: 11)"
+    );
+    assert_eq!(
+        e(
+            "Turns(from: 1, to: 2000, step: 1), Seed(from: 0, to: 999, step: 1)",
+            None
+        ),
+        "2:45: the grid would have more than 1000000 points; split the sweep"
+    );
+    assert_eq!(
+        e("Seed(values: [1, 2])", Some(3)),
+        "2:10: --seed would replace every value of this Seed axis; drop one of them"
+    );
+    assert_eq!(
+        e("", None),
+        "2:9: expected at least one axis, e.g. [Noise(values: [0.0, 0.01])]"
+    );
+    assert!(e("Turns(from: 1, to: 18446744073709551615, step: 1)", None)
+        .contains("a grid has at most 1000000 points"),);
+    let nested = grid(
+        "Sweep(base: Sweep(base: Tournament(players: []), axes: []), axes: [])",
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        nested.starts_with("1:13: Unexpected variant named `Sweep`"),
+        "{nested}"
+    );
+    let matrix = grid(
+        "Sweep(base: RestPoints(payoffs: Matrix(rows: [[1]])), axes: [Noise(values: [0.1])])",
+        None,
+    )
+    .unwrap_err();
+    assert!(matrix.contains("plays no matches"), "{matrix}");
+}

@@ -403,13 +403,7 @@ fn thread_count(options: RunOptions, jobs: usize, matches: Option<&MatchSpec>) -
     let by_work = matches
         .filter(|_| options.threads.is_none())
         .map_or(usize::MAX, |m| {
-            let mean_turns = match m.length {
-                crate::matchup::MatchLength::Fixed(t) => t as f64,
-                crate::matchup::MatchLength::Geometric { prob_end, cap } => {
-                    (1.0 / prob_end).min(cap.map_or(f64::INFINITY, |c| c as f64))
-                }
-            };
-            (jobs as f64 * mean_turns / MIN_TURNS_PER_THREAD).ceil() as usize
+            (jobs as f64 * m.length.mean_turns() / MIN_TURNS_PER_THREAD).ceil() as usize
         });
     options
         .threads

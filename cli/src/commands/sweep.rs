@@ -1,0 +1,491 @@
+//! `run` of a `Sweep` study (whole, or one shard of it) and `merge` of a sweep's shards.
+//!
+//! A shard of a sweep plays the points (or the parts of points) that
+//! [`vertrouwen_engine::sweep::deal`] gives it, balanced by expected cost: whole points when
+//! there are at least as many points as shards, parts of points otherwise, so that a shard
+//! holds the sums of as few points as it can.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use vertrouwen_engine::config::sweep::Grid;
+use vertrouwen_engine::config::{self, ConfigError, LoadedStudy, Overrides};
+use vertrouwen_engine::study::{self, DynamicsSpec, Limits};
+use vertrouwen_engine::sweep::{self as deal, PointDeal};
+use vertrouwen_engine::tournament::{
+    self, observe::Unobserved, PartRun, PartialTally, RunOptions, Shard, TournamentError,
+    TournamentSpec,
+};
+use vertrouwen_engine::values::Seed;
+use vertrouwen_engine::Registry;
+use vertrouwen_output::partial::{self, PartialError};
+use vertrouwen_output::sweep::{self as out, SweepContents, SweepPartial};
+use vertrouwen_output::{RunFolder, RunInfo};
+
+use super::parts::{self, Identity};
+use crate::args::{IsolationArgs, MergeArgs, PluginArgs, RunArgs};
+use crate::failure::Failure;
+use crate::settings;
+use crate::terminal::{note, print};
+
+/// A grid point's spec.
+enum PointSpec {
+    Tournament(TournamentSpec),
+    Dynamics(DynamicsSpec),
+}
+
+/// The settings every point is built with: the sweep's plugins are loaded once, `--seed` was
+/// applied to the base.
+fn point_overrides(limits: Limits, trust_run: Option<u32>) -> Overrides {
+    Overrides {
+        seed: None,
+        plugins: Vec::new(),
+        limits,
+        caps: None,
+        trust_run,
+    }
+}
+
+/// Builds (and so checks) grid point `k`; errors name the point.
+fn build(
+    grid: &Grid,
+    k: u64,
+    registry: &mut Registry,
+    overrides: &Overrides,
+) -> Result<(LoadedStudy, PointSpec), Failure> {
+    let point = grid.point(k)?;
+    let at_point = |mut e: ConfigError| {
+        if !e.message.starts_with("grid point") {
+            e.message = format!("grid point {k}: {}", e.message);
+        }
+        e
+    };
+    let spec = if grid.is_tournament() {
+        PointSpec::Tournament(
+            point
+                .study
+                .tournament_spec(registry, overrides)
+                .map_err(at_point)?,
+        )
+    } else {
+        PointSpec::Dynamics(
+            point
+                .study
+                .dynamics_spec(registry, overrides)
+                .map_err(at_point)?,
+        )
+    };
+    Ok((point.study, spec))
+}
+
+/// A failure while running grid point `k`, with the point and its values in front.
+fn at_point(grid: &Grid, k: u64, f: Failure) -> Failure {
+    match f {
+        Failure::Message(m) => {
+            let values: Vec<String> = grid
+                .axes
+                .iter()
+                .zip(grid.values(k))
+                .map(|(a, v)| {
+                    let text = out::axis_text(&v).unwrap_or_else(|_| format!("{v:?}"));
+                    format!("{} = {text}", a.kind.column())
+                })
+                .collect();
+            Failure::Message(format!("grid point {k} ({}): {m}", values.join(", ")))
+        }
+        other => other,
+    }
+}
+
+fn isolated(spec: &TournamentSpec) -> Option<&str> {
+    spec.players
+        .iter()
+        .find(|p| p.entry.isolated_plugin().is_some())
+        .map(|p| p.label.as_str())
+}
+
+/// Runs a sweep study: whole into `out`, or one shard of it into a partial folder.
+pub fn run(
+    a: &RunArgs,
+    loaded: &LoadedStudy,
+    registry: &mut Registry,
+    out: &Path,
+    info: &RunInfo,
+) -> Result<(), Failure> {
+    let refuse = |flag: &str, why: &str| Err(Failure::flag(flag, why.to_string()));
+    if a.interactions.is_some() {
+        return refuse(
+            "--interactions",
+            "is not available for Sweep studies: run one grid point as its own study to stream its matches",
+        );
+    }
+    if a.report {
+        return refuse(
+            "--report",
+            "is not available for Sweep studies: each point's folder can be reported with `vertrouwen report`",
+        );
+    }
+    if a.parts.resume {
+        // As a tournament run with no checkpoint yet: the cluster recipes pass --resume to
+        // every task, so a sweep's tasks accept it and start over.
+        note("a sweep saves no checkpoints (--resume): this run starts from the beginning; a killed sweep shard is rerun alone");
+    }
+    let grid = loaded.sweep_grid(a.seed)?;
+    grid.load_plugins(
+        registry,
+        &Overrides {
+            plugins: a.plugins.plugins.clone(),
+            ..Overrides::default()
+        },
+    )?;
+    let overrides = point_overrides(settings::limits(&a.memory), a.trust_run);
+    let threads = a.threads.map(|t| t as usize);
+    let shard = parts::shard_from(a.parts.shard.as_deref(), a.parts.shards, &|k| {
+        std::env::var(k).ok()
+    })?;
+    // Every point is built before any runs: a bad value at point 99 is found at once, not
+    // after hours of the first 98.
+    let deals = plan(&grid, registry, &overrides, shard)?;
+    let started = Instant::now();
+    let points = grid.len();
+    let mut folder = RunFolder::begin(out, Some(&a.file), a.force)?;
+    let Some(shard) = shard else {
+        for k in 0..points {
+            let (study, spec) = build(&grid, k, registry, &overrides)?;
+            let mut run_point = || -> Result<(), Failure> {
+                match &spec {
+                    PointSpec::Tournament(spec) => {
+                        let outcome = if isolated(spec).is_some() {
+                            tournament::run(spec, RunOptions { threads })?
+                        } else {
+                            let part = whole_part(spec, threads, Shard::WHOLE)?;
+                            tournament::finish(spec, part)?
+                        };
+                        write_tournament_point(&mut folder, info, &grid, k, spec, &outcome)?;
+                    }
+                    PointSpec::Dynamics(spec) => {
+                        let outcome =
+                            study::run(spec, threads).map_err(|e| study.study_error(&e))?;
+                        out::write_point_dynamics(&mut folder, info, &grid, k, &outcome)?;
+                    }
+                }
+                Ok(())
+            };
+            run_point().map_err(|f| at_point(&grid, k, f))?;
+            if !a.quiet {
+                note(&format!("grid point {} of {points} done", k + 1));
+            }
+        }
+        out::write_sweep_table(&mut folder, &grid)?;
+        let target = out::commit_sweep(folder, info, &grid)?;
+        print(&format!(
+            "{}: {points} grid points of a {} study\n",
+            loaded.study.name().unwrap_or("Sweep"),
+            grid.base_kind()
+        ))?;
+        note(&format!(
+            "sweep of {points} points done in {:.2} s. Wrote {} (one row per grid point and strategy) and a folder per point in {}.",
+            started.elapsed().as_secs_f64(),
+            target.join("sweep.csv").display(),
+            target.display()
+        ));
+        return Ok(());
+    };
+    // One shard: the points, or parts of points, dealt to it.
+    let mut contents = SweepContents {
+        points,
+        tallies: Vec::new(),
+        folders: Vec::new(),
+    };
+    let (mut matches, mut turns) = (0u64, 0u64);
+    for k in 0..points {
+        let Some(part) = deals[k as usize].part_of(shard) else {
+            continue;
+        };
+        let (study, spec) = build(&grid, k, registry, &overrides)?;
+        let mut run_point = || -> Result<(), Failure> {
+            match &spec {
+                PointSpec::Tournament(spec) => {
+                    let sums = whole_part(spec, threads, part)?;
+                    matches += sums.matches_played();
+                    turns += sums.turns_played();
+                    contents
+                        .tallies
+                        .push(out::write_point_tally(&mut folder, points, k, &sums)?);
+                }
+                PointSpec::Dynamics(spec) => {
+                    let outcome = study::run(spec, threads).map_err(|e| study.study_error(&e))?;
+                    out::write_point_dynamics(&mut folder, info, &grid, k, &outcome)?;
+                    contents.folders.push(k);
+                }
+            }
+            Ok(())
+        };
+        run_point().map_err(|f| at_point(&grid, k, f))?;
+    }
+    let identity = Identity::new(
+        &a.file,
+        &loaded.source,
+        grid.seed().unwrap_or(0),
+        a.trust_run,
+        &a.plugins.plugins,
+    );
+    let mut manifest = identity.manifest(
+        shard.count(),
+        vec![shard.index()],
+        &PartialTally::empty(0, 0),
+        None,
+    );
+    manifest.matches = matches;
+    manifest.turns = turns;
+    let held = contents.folders.len();
+    manifest.sweep = Some(contents);
+    let target = out::commit_sweep_partial(folder, &manifest, &loaded.source)?;
+    note(&format!(
+        "shard {shard} of a sweep of {points} points: {matches} matches, {turns} turns, {held} dynamics points, in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
+        started.elapsed().as_secs_f64(),
+        target.display()
+    ));
+    Ok(())
+}
+
+/// Builds every point (so checks it, before anything runs) and deals the points over the
+/// shards by expected cost: a tournament's matches times their expected turns, a simulation's
+/// runs times its population squared (steps to fixation grow about so), 1 for the exact
+/// studies. Isolated plugins cannot be sharded.
+fn plan(
+    grid: &Grid,
+    registry: &mut Registry,
+    overrides: &Overrides,
+    shard: Option<Shard>,
+) -> Result<Vec<PointDeal>, Failure> {
+    let mut costs = Vec::with_capacity(grid.len().min(1 << 20) as usize);
+    for k in 0..grid.len() {
+        let (_, spec) = build(grid, k, registry, overrides)?;
+        costs.push(match &spec {
+            PointSpec::Tournament(t) => {
+                if let (Some(_), Some(label)) = (shard, isolated(t)) {
+                    return Err(TournamentError::IsolatedParts {
+                        label: label.to_string(),
+                    }
+                    .into());
+                }
+                deal::tournament_cost(t)?
+            }
+            PointSpec::Dynamics(DynamicsSpec::Simulation(s)) => {
+                let n: u64 = s.config().initial.iter().map(|&c| c as u64).sum();
+                s.runs().get().saturating_mul(n.saturating_mul(n))
+            }
+            PointSpec::Dynamics(_) => 1,
+        });
+    }
+    Ok(deal::deal(
+        &costs,
+        grid.is_tournament(),
+        shard.map_or(1, |s| s.count()),
+    ))
+}
+
+/// Writes a finished tournament point: the files `run` writes for its study, the trust
+/// timeline included.
+fn write_tournament_point(
+    folder: &mut RunFolder,
+    info: &RunInfo,
+    grid: &Grid,
+    k: u64,
+    spec: &TournamentSpec,
+    outcome: &tournament::TournamentOutcome,
+) -> Result<(), Failure> {
+    out::write_point_tournament(folder, info, grid, k, spec, outcome)?;
+    folder.in_subfolder(&out::point_dir(k, grid.len()), |f| {
+        crate::report_cmd::write_timeline(f, spec, &outcome.results)
+    })
+}
+
+/// Plays `shard` of a tournament point, without checkpoints.
+fn whole_part(
+    spec: &TournamentSpec,
+    threads: Option<usize>,
+    shard: Shard,
+) -> Result<PartialTally, Failure> {
+    Ok(tournament::run_part(
+        spec,
+        RunOptions { threads },
+        PartRun {
+            shard,
+            resume: None,
+            checkpoints: None,
+            observer: &Unobserved,
+        },
+    )?)
+}
+
+/// `merge` of sweep partials: the sweep's folder (or with `--partial`, a partial of the shards
+/// given), byte-identical to the sweep run whole.
+pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    let max_bytes = a.memory.max_memory.get();
+    let mut parts: Vec<SweepPartial> = Vec::with_capacity(a.dirs.len());
+    for dir in &a.dirs {
+        parts.push(SweepPartial::open(dir, max_bytes)?);
+    }
+    let manifests: Vec<(PathBuf, &partial::PartialManifest)> =
+        parts.iter().map(|p| (p.dir.clone(), &p.manifest)).collect();
+    let shards = partial::check_set(&manifests, !a.partial)?;
+    let first = parts[0].manifest.clone();
+    let study_text = parts[0].study.clone();
+    let file = PathBuf::from(&first.file);
+    let loaded = LoadedStudy {
+        path: file.clone(),
+        source: study_text.clone(),
+        study: config::parse(&file, &study_text)?,
+    };
+    // The grid as the shards built it: their seed applies unless a Seed axis sets it.
+    let mut grid = loaded.sweep_grid(None)?;
+    if !grid.has_seed_axis() {
+        let seed = Seed::try_from(first.seed)
+            .map_err(|e| Failure::Message(format!("{}: seed: {e}", parts[0].dir.display())))?;
+        grid = loaded.sweep_grid(Some(seed))?;
+    }
+    let points = grid.len();
+    if let Some(p) = parts.iter().find(|p| p.contents.points != points) {
+        return Err(Failure::Message(format!(
+            "{}: it holds {} grid points, but the sweep has {points}",
+            p.dir.display(),
+            p.contents.points
+        )));
+    }
+    // A dynamics point is in exactly one shard's partial.
+    let mut owner: Vec<Option<usize>> = vec![None; points as usize];
+    for (i, p) in parts.iter().enumerate() {
+        for &k in &p.contents.folders {
+            if let Some(j) = owner[k as usize].replace(i) {
+                return Err(PartialError::Unreadable {
+                    dir: p.dir.clone(),
+                    reason: format!(
+                        "grid point {k} is also in {}; each point is run by one shard",
+                        parts[j].dir.display()
+                    ),
+                }
+                .into());
+            }
+        }
+    }
+    let file_info = |label: &str| -> Result<(), Failure> {
+        Err(Failure::Message(format!(
+            "grid point {label}: no partial given holds it"
+        )))
+    };
+    let info = RunInfo {
+        study: loaded.study.name().map(String::from),
+        description: loaded.study.description().map(String::from),
+        file: Some(first.file.clone()),
+    };
+    let mut registry = settings::registry(
+        &PluginArgs {
+            plugins: vec![],
+            isolation: IsolationArgs::default(),
+        },
+        loaded.isolation()?,
+    )?;
+    grid.load_plugins(
+        &mut registry,
+        &Overrides {
+            plugins: first.plugins.iter().map(PathBuf::from).collect(),
+            ..Overrides::default()
+        },
+    )?;
+    let overrides = point_overrides(settings::limits(&a.memory), first.trust_run);
+    let mut folder = RunFolder::begin(&a.out, Some(&file), a.force)?;
+    let mut contents = SweepContents {
+        points,
+        tallies: Vec::new(),
+        folders: Vec::new(),
+    };
+    let (mut matches, mut turns) = (0u64, 0u64);
+    for k in 0..points {
+        if grid.is_tournament() {
+            let mut sums: Option<PartialTally> = None;
+            for p in &parts {
+                let Some(t) = p.tally(k)? else { continue };
+                match &mut sums {
+                    None => sums = Some(t),
+                    Some(s) => s.merge(&t).map_err(|source| PartialError::Sums {
+                        dir: p.dir.clone(),
+                        source,
+                    })?,
+                }
+            }
+            let Some(sums) = sums else {
+                if a.partial {
+                    // Played by none of the shards given: the rest of the tree holds it.
+                    continue;
+                }
+                return file_info(&k.to_string());
+            };
+            if a.partial {
+                matches += sums.matches_played();
+                turns += sums.turns_played();
+                contents
+                    .tallies
+                    .push(out::write_point_tally(&mut folder, points, k, &sums)?);
+            } else {
+                let (_, spec) = build(&grid, k, &mut registry, &overrides)?;
+                let PointSpec::Tournament(spec) = spec else {
+                    unreachable!("a tournament sweep's points are tournaments")
+                };
+                let outcome = tournament::finish(&spec, sums)?;
+                write_tournament_point(&mut folder, &info, &grid, k, &spec, &outcome)?;
+            }
+        } else {
+            match owner[k as usize] {
+                Some(i) => {
+                    let files = parts[i].point_files(k)?;
+                    out::copy_point(&mut folder, &grid, k, &files)?;
+                    if a.partial {
+                        contents.folders.push(k);
+                    }
+                }
+                None if a.partial => {}
+                None => {
+                    let deals = plan(
+                        &grid,
+                        &mut registry,
+                        &overrides,
+                        Some(Shard::new(0, first.shard_count)?),
+                    )?;
+                    return file_info(&format!(
+                        "{k} (run by shard {} of {})",
+                        deals[k as usize].first, first.shard_count
+                    ));
+                }
+            }
+        }
+    }
+    if a.partial {
+        let mut manifest = first.clone();
+        manifest.shards = shards.clone();
+        manifest.matches = matches;
+        manifest.turns = turns;
+        manifest.sweep = Some(contents);
+        let target = out::commit_sweep_partial(folder, &manifest, &study_text)?;
+        note(&format!(
+            "merged {} of {} shards of a sweep of {points} points in {:.2} s into the partial result {}.",
+            shards.len(),
+            first.shard_count,
+            started.elapsed().as_secs_f64(),
+            target.display()
+        ));
+        return Ok(());
+    }
+    out::write_sweep_table(&mut folder, &grid)?;
+    let target = out::commit_sweep(folder, &info, &grid)?;
+    note(&format!(
+        "merged {} shards of a sweep of {points} points in {:.2} s. Wrote {} and a folder per point in {}.",
+        first.shard_count,
+        started.elapsed().as_secs_f64(),
+        target.join("sweep.csv").display(),
+        target.display()
+    ));
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! message that names them.
 
 mod support;
-use support::{copy_dir, files, rewrite, s};
+use support::{all_files, copy_dir, files, rewrite, s};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -338,22 +338,83 @@ fn shards_come_from_the_cluster_environment() {
     );
 }
 
+/// Every shipped study, whatever its kind (tournaments, dynamics studies, sweeps), sharded in
+/// N in {1, 2, 3, 7} with 1 and 2 threads per shard and merged, writes the files of the whole
+/// run, byte for byte.
 #[test]
-fn shards_of_other_study_kinds_are_refused_by_kind() {
+fn every_shipped_study_sharded_and_merged_equals_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut studies: Vec<PathBuf> = std::fs::read_dir("../tournaments")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    studies.sort();
+    assert!(studies.len() >= 12, "{studies:?}");
+    for (k, study) in studies.iter().enumerate() {
+        let study = s(study);
+        let whole = dir.path().join(format!("whole-{k}"));
+        ok(&vertrouwen(&[
+            "run",
+            study,
+            "--threads",
+            "2",
+            "--out",
+            s(&whole),
+        ]));
+        for n in [1, 2, 3, 7] {
+            let merged = shard_and_merge(dir.path(), study, n, k as u32, &format!("all{k}"));
+            let (a, b) = (all_files(&whole), all_files(&merged));
+            assert_eq!(
+                a.keys().collect::<Vec<_>>(),
+                b.keys().collect::<Vec<_>>(),
+                "{study}, {n} shards: file names"
+            );
+            for (name, bytes) in &a {
+                assert!(bytes == &b[name], "{study}, {n} shards: {name} differs");
+            }
+        }
+    }
+}
+
+/// A dynamics study's merge refuses a missing shard and a shard of another study, by name.
+#[test]
+fn dynamics_merges_name_missing_and_foreign_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |study: &str, i: u32, name: &str| {
+        let out = dir.path().join(name);
+        ok(&vertrouwen(&[
+            "run",
+            study,
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            s(&out),
+        ]));
+        out
+    };
+    let sim = "../tournaments/moran-real-matches.ron";
+    let parts: Vec<PathBuf> = (0..3).map(|i| run(sim, i, &format!("m{i}"))).collect();
+    let out = dir.path().join("out");
     let e = err(&vertrouwen(&[
-        "run",
-        "../tournaments/axelrod-ecological.ron",
-        "--shard",
-        "0/2",
+        "merge",
+        s(&parts[0]),
+        s(&parts[2]),
         "--out",
-        "/nonexistent/never-written",
+        s(&out),
     ]));
-    assert!(
-        e.contains("--shard is supported for Tournament and Sweep studies only")
-            && e.contains("Ecological")
-            && e.contains("base of a Sweep"),
-        "{e}"
-    );
+    assert!(e.contains("missing shard 1 of 3"), "{e}");
+    let other = run("../tournaments/nowak-2004-simulation.ron", 1, "other");
+    let e = err(&vertrouwen(&[
+        "merge",
+        s(&parts[0]),
+        s(&other),
+        s(&parts[2]),
+        "--out",
+        s(&out),
+    ]));
+    assert!(e.contains(s(&other)) && e.contains("study (SHA-256"), "{e}");
+    assert!(!out.exists());
 }
 
 /// A shard killed while writing its partial publishes nothing; the merge names it as missing,

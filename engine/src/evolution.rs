@@ -185,14 +185,36 @@ pub fn payoff_matrix(
     spec: &MatchPayoffSpec,
     threads: Option<usize>,
 ) -> Result<ComputedPayoffs, EvolutionError> {
-    let tournament = TournamentSpec {
+    // Means only: memory grows with the strategies, not with the repetitions.
+    let means = tournament::pair_means(&payoff_tournament(spec), RunOptions { threads })?;
+    computed(spec, means)
+}
+
+/// The round-robin tournament whose pair means are the payoffs of `spec`: the work a payoff
+/// matrix is, for sharding it ([`crate::tournament::run_part`]).
+pub fn payoff_tournament(spec: &MatchPayoffSpec) -> TournamentSpec {
+    TournamentSpec {
         players: spec.players.clone(),
         matches: spec.matches,
         repetitions: spec.repetitions.get(),
         seed: spec.seed.get(),
-    };
-    // Means only: memory grows with the strategies, not with the repetitions.
-    let means = tournament::pair_means(&tournament, RunOptions { threads })?;
+    }
+}
+
+/// The payoff matrix from the merged partial result of all the matches of
+/// [`payoff_tournament`]: the same, bit for bit, as [`payoff_matrix`].
+pub fn payoff_matrix_from(
+    spec: &MatchPayoffSpec,
+    partial: tournament::PartialTally,
+) -> Result<ComputedPayoffs, EvolutionError> {
+    let means = tournament::pair_means_from(&payoff_tournament(spec), partial)?;
+    computed(spec, means)
+}
+
+fn computed(
+    spec: &MatchPayoffSpec,
+    means: tournament::PairMeans,
+) -> Result<ComputedPayoffs, EvolutionError> {
     if let Some(d) = means.disqualified.first() {
         // A payoff matrix needs every strategy: a disqualified one stops the study.
         return Err(EvolutionError::Tournament(TournamentError::Sandbox(

@@ -17,7 +17,7 @@ pub const SAMPLED_RUNS: u64 = 20;
 pub const POINTS: u64 = 40;
 
 /// Counts of each strategy at common steps, for the first runs of a simulation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SampledTrajectories {
     /// The steps sampled, from 0 to the longest sampled run.
     pub steps: Vec<u64>,

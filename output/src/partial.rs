@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
+use vertrouwen_engine::study::DynamicsPartial;
 use vertrouwen_engine::tournament::PartialTally;
 
 use crate::folder::{self, RunFolder, RunSettings, MANIFEST};
@@ -72,11 +73,18 @@ pub struct PartialManifest {
     /// A sweep shard's contents (`None` for a tournament's partial, and then not written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<crate::sweep::SweepContents>,
+    /// Simulation runs in a dynamics study's partial (not written otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<u64>,
+    /// The `--seed` a dynamics study's shards were run with (it replaces every seed of the
+    /// study; not written without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_flag: Option<u64>,
 }
 
 impl PartialManifest {
     /// The settings that must agree between partials of one study, as (name, value) pairs.
-    fn identity(&self) -> [(&'static str, String); 7] {
+    fn identity(&self) -> [(&'static str, String); 8] {
         [
             ("partial format", self.partial_format.to_string()),
             ("engine", self.engine.clone()),
@@ -85,6 +93,7 @@ impl PartialManifest {
             ("seed", self.seed.to_string()),
             ("trust run", format!("{:?}", self.trust_run)),
             ("plugins", format!("{:?}", self.plugins)),
+            ("--seed", format!("{:?}", self.seed_flag)),
         ]
     }
 }
@@ -230,10 +239,13 @@ fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, PartialEr
     Ok(bytes)
 }
 
-/// Reads the partial folder `dir`, checking every file against its manifest; `max_bytes`
-/// bounds the sums' file (a partial's size is known from the study: callers pass a limit such
-/// as `--max-memory`).
-pub fn read_partial(dir: &Path, max_bytes: u64) -> Result<Partial, PartialError> {
+/// A partial folder of `kind` read and checked: its manifest, study text and sums file.
+fn read_folder(
+    dir: &Path,
+    kind: &str,
+    sums: &str,
+    max_bytes: u64,
+) -> Result<(PartialManifest, String, Vec<u8>), PartialError> {
     if !dir.join(MANIFEST).exists() {
         return Err(unreadable(
             dir,
@@ -243,23 +255,23 @@ pub fn read_partial(dir: &Path, max_bytes: u64) -> Result<Partial, PartialError>
     let manifest_bytes = read_bounded(dir, MANIFEST, MAX_SMALL_FILE)?;
     let manifest: folder::Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| unreadable(dir, format!("{MANIFEST}: {e}")))?;
-    if manifest.kind != PARTIAL_KIND {
+    if manifest.kind != kind {
         return Err(unreadable(
             dir,
             format!(
-                "it holds {} results, not a {PARTIAL_KIND} (written by `run --shard` or `merge --partial`)",
+                "it holds {} results, not a {kind} (written by `run --shard` or `merge --partial`)",
                 manifest.kind
             ),
         ));
     }
     let mut files = BTreeMap::new();
-    for name in ["partial.json", "study.ron", "tally.bin"] {
+    for name in ["partial.json", "study.ron", sums] {
         let entry = manifest
             .files
             .iter()
             .find(|f| f.name == name)
             .ok_or_else(|| unreadable(dir, format!("its manifest lists no {name}")))?;
-        let limit = if name == "tally.bin" {
+        let limit = if name == sums {
             max_bytes
         } else {
             MAX_SMALL_FILE
@@ -305,8 +317,17 @@ pub fn read_partial(dir: &Path, max_bytes: u64) -> Result<Partial, PartialError>
             "study.ron does not match the study hash in partial.json",
         ));
     }
-    let tally: PartialTally = postcard::from_bytes(&files["tally.bin"])
-        .map_err(|e| unreadable(dir, format!("tally.bin: {e}")))?;
+    let bytes = files.remove(sums).unwrap_or_default();
+    Ok((partial_manifest, study, bytes))
+}
+
+/// Reads the partial folder `dir`, checking every file against its manifest; `max_bytes`
+/// bounds the sums' file (a partial's size is known from the study: callers pass a limit such
+/// as `--max-memory`).
+pub fn read_partial(dir: &Path, max_bytes: u64) -> Result<Partial, PartialError> {
+    let (partial_manifest, study, bytes) = read_folder(dir, PARTIAL_KIND, "tally.bin", max_bytes)?;
+    let tally: PartialTally =
+        postcard::from_bytes(&bytes).map_err(|e| unreadable(dir, format!("tally.bin: {e}")))?;
     tally
         .check_shape(
             partial_manifest.players as usize,
@@ -329,6 +350,76 @@ pub fn read_partial(dir: &Path, max_bytes: u64) -> Result<Partial, PartialError>
         study,
         tally,
     })
+}
+
+/// The kind in a dynamics study's partial folder.
+pub const DYNAMICS_PARTIAL_KIND: &str = "DynamicsPartial";
+
+/// A dynamics study's partial result: its manifest, the study text and the sums.
+#[derive(Clone, Debug)]
+pub struct DynamicsPart {
+    pub manifest: PartialManifest,
+    pub study: String,
+    pub sums: DynamicsPartial,
+}
+
+/// Writes a dynamics study's partial result (`dynamics.bin`, postcard) into `folder` and
+/// publishes it.
+pub fn write_dynamics_partial(
+    mut folder: RunFolder,
+    manifest: &PartialManifest,
+    study: &str,
+    sums: &DynamicsPartial,
+) -> Result<PathBuf, OutputError> {
+    let encoded = postcard::to_stdvec(sums).map_err(|e| OutputError::File {
+        path: folder.staging().join("dynamics.bin"),
+        source: WriteError::Io(std::io::Error::other(e.to_string())),
+    })?;
+    folder.write("dynamics.bin", |w| Ok(w.write_all(&encoded)?))?;
+    folder.write("study.ron", |w| Ok(w.write_all(study.as_bytes())?))?;
+    folder.write("partial.json", |w| crate::write_json(w, manifest))?;
+    folder.commit(RunSettings {
+        kind: DYNAMICS_PARTIAL_KIND.into(),
+        study: None,
+        file: Some(manifest.file.clone()),
+        seed: Some(manifest.seed),
+    })
+}
+
+/// Reads a dynamics study's partial folder, checked like a tournament's (every file against
+/// the manifest, the counts of `partial.json` against the sums).
+pub fn read_dynamics_partial(dir: &Path, max_bytes: u64) -> Result<DynamicsPart, PartialError> {
+    let (manifest, study, bytes) =
+        read_folder(dir, DYNAMICS_PARTIAL_KIND, "dynamics.bin", max_bytes)?;
+    let sums: DynamicsPartial =
+        postcard::from_bytes(&bytes).map_err(|e| unreadable(dir, format!("dynamics.bin: {e}")))?;
+    if let Some(p) = &sums.payoffs {
+        p.check_shape(manifest.players as usize, manifest.repetitions as usize)
+            .map_err(|source| PartialError::Sums {
+                dir: dir.to_path_buf(),
+                source,
+            })?;
+    }
+    let (matches, turns, runs) = sums.counts();
+    if matches != manifest.matches
+        || turns != manifest.turns
+        || runs != u128::from(manifest.runs.unwrap_or(0))
+    {
+        return Err(unreadable(
+            dir,
+            "the counts in partial.json and dynamics.bin disagree",
+        ));
+    }
+    Ok(DynamicsPart {
+        manifest,
+        study,
+        sums,
+    })
+}
+
+/// The kind of partial folder `dir` holds (its manifest's), if it has a manifest.
+pub fn partial_kind(dir: &Path) -> Option<String> {
+    folder::read_manifest(dir).ok().map(|m| m.kind)
 }
 
 /// Checks that `parts` (with their folders) are partials of one study, finished, each shard

@@ -296,11 +296,6 @@ fn unreadable(dir: &Path, reason: impl Into<String>) -> PartialError {
     }
 }
 
-/// Whether `dir` holds a sweep shard's partial (its manifest says so).
-pub fn is_sweep_partial(dir: &Path) -> bool {
-    folder::read_manifest(dir).is_ok_and(|m| m.kind == SWEEP_PARTIAL_KIND)
-}
-
 /// The largest `partial.json` or `study.ron` read.
 const MAX_SMALL_FILE: u64 = 16 << 20;
 
@@ -348,6 +343,8 @@ impl SweepPartial {
                 matches: 0,
                 turns: 0,
                 sweep: None,
+                runs: None,
+                seed_flag: None,
             },
             contents: SweepContents {
                 points: 0,

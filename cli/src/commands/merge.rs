@@ -18,11 +18,17 @@ use crate::settings;
 use crate::terminal::{note, print};
 
 pub fn merge(a: MergeArgs) -> Result<(), Failure> {
-    if a.dirs
+    // The first folder's kind says which merge: a sweep's, a dynamics study's, a tournament's
+    // (every folder is then checked to be of that kind).
+    match a
+        .dirs
         .first()
-        .is_some_and(|d| vertrouwen_output::sweep::is_sweep_partial(d))
+        .and_then(|d| partial::partial_kind(d))
+        .as_deref()
     {
-        return super::sweep::merge(&a);
+        Some(vertrouwen_output::sweep::SWEEP_PARTIAL_KIND) => return super::sweep::merge(&a),
+        Some(partial::DYNAMICS_PARTIAL_KIND) => return super::dynamics_parts::merge(&a),
+        _ => {}
     }
     let started = Instant::now();
     let max_bytes = a.memory.max_memory.get();

@@ -3,6 +3,7 @@
 //! `vertrouwen-output` for text or JSON.
 
 pub mod check_plugin;
+pub mod dynamics_parts;
 pub mod fixation;
 pub mod games;
 pub mod match_cmd;

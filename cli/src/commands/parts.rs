@@ -187,6 +187,8 @@ impl Identity {
             matches: tally.matches_played(),
             turns: tally.turns_played(),
             sweep: None,
+            runs: None,
+            seed_flag: None,
         }
     }
 

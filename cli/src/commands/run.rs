@@ -67,24 +67,10 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     if let Study::Tournament(_) = &loaded.study {
         return run_tournament(&a, &loaded, &mut registry, &overrides, &out, &info, &header);
     }
-    if a.parts.shard.is_some() || a.parts.shards.is_some() || a.parts.resume {
-        let what = if a.parts.resume {
-            "--resume"
-        } else {
-            "--shard"
-        };
-        let advice = if a.parts.resume {
-            "run it whole".to_string()
-        } else {
-            "run it whole, or make it the base of a Sweep (docs/scale.md), whose grid points the shards share".to_string()
-        };
-        return Err(Failure::Message(format!(
-            "{}: {what} is supported for Tournament and Sweep studies only, not for {} studies; {advice}",
-            a.file.display(),
-            loaded.study.kind()
-        )));
-    }
     let spec = loaded.dynamics_spec(&mut registry, &overrides)?;
+    if a.parts.shard.is_some() || a.parts.shards.is_some() || a.parts.resume {
+        return super::dynamics_parts::run_shard(&a, &loaded, &spec, &out);
+    }
     let mut folder = RunFolder::begin(&out, Some(&a.file), a.force)?;
     let started = Instant::now();
     let outcome = study::run(&spec, threads).map_err(|e| loaded.study_error(&e))?;

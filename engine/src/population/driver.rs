@@ -7,7 +7,7 @@
 //! seed gives byte-identical summaries for any number of threads).
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use vertrouwen_plugins_api::Rng;
 
 use super::error::{GraphRole, SimulationError};
@@ -307,6 +307,18 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
     /// `Rng::for_stream(seed, r)`; the summary does not depend on the number of threads. The
     /// first error (by run index) is returned if any run fails.
     pub fn simulate(&self, seed: u64, runs: u64) -> Result<SimulationSummary, SimulationError> {
+        self.simulate_part(seed, runs, crate::tournament::Shard::WHOLE)
+            .map(|t| t.summary(runs))
+    }
+
+    /// The runs `shard.index() + m * shard.count()` of a study of `runs` runs, as a
+    /// mergeable tally: the shards' tallies add up to the whole study's.
+    pub fn simulate_part(
+        &self,
+        seed: u64,
+        runs: u64,
+        shard: crate::tournament::Shard,
+    ) -> Result<RunTally, SimulationError> {
         if runs == 0 || runs > MAX_RUNS {
             return Err(SimulationError::Runs {
                 got: runs,
@@ -314,10 +326,12 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
             });
         }
         let k = self.chain.k;
-        let tally = (0..runs)
+        let (first, step) = (u64::from(shard.index()), u64::from(shard.count()));
+        let tally = (0..shard.jobs(runs))
             .into_par_iter()
+            .map(|m| first + m * step)
             .fold(
-                || (Tally::new(k), Workspace::default()),
+                || (RunTally::new(k), Workspace::default()),
                 |(mut acc, mut work), r| {
                     if acc.error.as_ref().is_some_and(|(i, _)| *i < r) {
                         return (acc, work); // an earlier run already failed
@@ -330,11 +344,11 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
                 },
             )
             .map(|(t, _)| t)
-            .reduce(|| Tally::new(k), Tally::merge);
-        if let Some((_, e)) = tally.error {
-            return Err(e);
+            .reduce(|| RunTally::new(k), RunTally::merge);
+        match tally.error {
+            Some((_, e)) => Err(e),
+            None => Ok(tally),
         }
-        Ok(tally.summary(runs))
     }
 
     /// Which algorithm runs.
@@ -346,20 +360,102 @@ impl<'a, P: PairPayoff + ?Sized> Simulator<'a, P> {
     }
 }
 
-/// Integer accumulator: order-independent, hence identical for any thread count.
-#[derive(Clone)]
-struct Tally {
+/// The integer sums of some of a simulation's runs: order-independent, hence identical for
+/// any thread count, and mergeable: the tallies of disjoint sets of runs (shards of a study)
+/// add up to the tally of their union, which [`RunTally::summary_of`] turns into the same summary,
+/// bit for bit, as one [`Simulator::simulate`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunTally {
     fixations: Vec<u64>,
     fixation_steps: Vec<u128>,
     unfinished: u64,
     steps: u128,
-    /// First error by run index.
+    /// First error by run index (never stored: a tally with an error is not returned).
+    #[serde(skip)]
     error: Option<(u64, SimulationError)>,
 }
 
-impl Tally {
+/// Tallies that cannot be added or summarised: of another study, or impossible counts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunTallyError {
+    #[error("it counts {found} strategies, the study has {expected}")]
+    Strategies { found: usize, expected: usize },
+    #[error("it holds {found} runs, the study has {expected}")]
+    Runs { found: u128, expected: u64 },
+    #[error("its counts overflow when added")]
+    Overflow,
+}
+
+impl RunTally {
+    /// The tally of no run, for `k` strategies.
+    pub fn empty(k: usize) -> Self {
+        Self::new(k)
+    }
+
+    /// The number of strategies counted.
+    pub fn strategies(&self) -> usize {
+        self.fixations.len()
+    }
+
+    /// The number of runs recorded.
+    pub fn runs(&self) -> u128 {
+        self.fixations.iter().map(|&c| u128::from(c)).sum::<u128>() + u128::from(self.unfinished)
+    }
+
+    /// Adds the tally of other runs, refusing another shape or an overflow (a crafted file).
+    pub fn add(&mut self, other: &RunTally) -> Result<(), RunTallyError> {
+        if other.fixations.len() != self.fixations.len()
+            || other.fixation_steps.len() != self.fixation_steps.len()
+        {
+            return Err(RunTallyError::Strategies {
+                found: other.fixations.len(),
+                expected: self.fixations.len(),
+            });
+        }
+        let mut sum = self.clone();
+        for t in 0..sum.fixations.len() {
+            sum.fixations[t] = sum.fixations[t]
+                .checked_add(other.fixations[t])
+                .ok_or(RunTallyError::Overflow)?;
+            sum.fixation_steps[t] = sum.fixation_steps[t]
+                .checked_add(other.fixation_steps[t])
+                .ok_or(RunTallyError::Overflow)?;
+        }
+        sum.unfinished = sum
+            .unfinished
+            .checked_add(other.unfinished)
+            .ok_or(RunTallyError::Overflow)?;
+        sum.steps = sum
+            .steps
+            .checked_add(other.steps)
+            .ok_or(RunTallyError::Overflow)?;
+        *self = sum;
+        Ok(())
+    }
+
+    /// The summary of a study of `runs` runs whose every run this tally holds.
+    pub fn summary_of(
+        self,
+        strategies: usize,
+        runs: u64,
+    ) -> Result<SimulationSummary, RunTallyError> {
+        if self.fixations.len() != strategies || self.fixation_steps.len() != strategies {
+            return Err(RunTallyError::Strategies {
+                found: self.fixations.len(),
+                expected: strategies,
+            });
+        }
+        if self.runs() != u128::from(runs) {
+            return Err(RunTallyError::Runs {
+                found: self.runs(),
+                expected: runs,
+            });
+        }
+        Ok(self.summary(runs))
+    }
+
     fn new(k: usize) -> Self {
-        Tally {
+        RunTally {
             fixations: vec![0; k],
             fixation_steps: vec![0; k],
             unfinished: 0,
@@ -379,7 +475,7 @@ impl Tally {
         }
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
+    fn merge(mut self, other: RunTally) -> RunTally {
         for t in 0..self.fixations.len() {
             self.fixations[t] += other.fixations[t];
             self.fixation_steps[t] += other.fixation_steps[t];

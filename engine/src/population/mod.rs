@@ -69,7 +69,10 @@ mod well_mixed;
 #[cfg(test)]
 mod tests;
 
-pub use driver::{simulate, simulate_run, Method, RunOutcome, SimulationSummary, Simulator};
+pub use driver::{
+    simulate, simulate_run, Method, RunOutcome, RunTally, RunTallyError, SimulationSummary,
+    Simulator,
+};
 pub use error::{GraphRole, SimulationError};
 pub use graph::{Graph, GraphError, MAX_NODES};
 pub use payoff::{PairPayoff, PayoffError};

@@ -11,6 +11,7 @@
 //! column, the command line into a flag.
 
 pub(crate) mod memory;
+mod part;
 mod run;
 mod spec;
 
@@ -22,6 +23,7 @@ use crate::population::SimulationError;
 use crate::values::{human_bytes, Label, MemoryLimit};
 
 pub use memory::{estimate, Estimate, Need};
+pub use part::{finish, run_part, DynamicsPartial};
 pub use run::{
     resolve_payoffs, run, DynamicsOutcome, EcologicalOutcome, FixationOutcome, FixationRow,
     PayoffOrigin, ReplicatorOutcome, ResolvedPayoffs, RestPointsOutcome, SimulationOutcome,
@@ -162,6 +164,9 @@ pub enum StudyError {
     },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    /// Partial results (shards) that do not make up this study.
+    #[error("the partial results do not make up this study: {0}")]
+    Parts(String),
 }
 
 impl StudyError {
@@ -169,7 +174,9 @@ impl StudyError {
     pub fn field(&self) -> Field {
         match self {
             StudyError::Dynamics { field, .. } | StudyError::Simulation { field, .. } => *field,
-            StudyError::Payoffs(_) | StudyError::Threads { .. } => Field::Payoffs,
+            StudyError::Payoffs(_) | StudyError::Threads { .. } | StudyError::Parts(_) => {
+                Field::Payoffs
+            }
         }
     }
 }

@@ -5,15 +5,16 @@
 use crate::evolution::{self, MatchPayoff, MatchPayoffSpec};
 use crate::moran::{self, Fixation, FixationTimes, Process, Stationary};
 use crate::payoff_matrix::{DynamicsError, OverflowCause, PayoffMatrix};
-use crate::population::{self, SimulationConfig, SimulationError, SimulationSummary};
+use crate::population::{self, RunTally, SimulationConfig, SimulationError, SimulationSummary};
 use crate::replicator::{self, Tolerances, Trajectory};
 use crate::rest_points::{self, RestPoint};
+use crate::tournament::Shard;
 use crate::trajectory_sample::{self, SampledTrajectories};
 use crate::values::Shares;
 
 use super::spec::{
-    DynamicsSpec, EcologicalSpec, FixationSpec, ReplicatorSpec, RestPointsSpec, SimulationMode,
-    SimulationSpec, StationarySpec,
+    DynamicsSpec, EcologicalSpec, FixationSpec, ReplicatorSpec, SimulationMode, SimulationSpec,
+    StationarySpec,
 };
 use super::{Field, PayoffSource, StudyError};
 
@@ -130,7 +131,10 @@ impl DynamicsOutcome {
 }
 
 /// Runs `f` in a pool of `threads` workers (`None`: the current pool).
-fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, StudyError> {
+pub(super) fn in_pool<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, StudyError> {
     match threads {
         None => Ok(f()),
         Some(threads) => Ok(rayon::ThreadPoolBuilder::new()
@@ -156,33 +160,65 @@ pub fn resolve_payoffs(
             matrix: matrix.clone(),
             origin: PayoffOrigin::Matrix,
         }),
-        PayoffSource::Matches(spec) => {
-            let c = evolution::payoff_matrix(spec, threads)?;
-            Ok(ResolvedPayoffs {
-                labels: c.labels,
-                matrix: c.matrix,
-                origin: PayoffOrigin::Matches {
-                    spec: spec.clone(),
-                    stochastic_pairs: c.stochastic_pairs,
-                    matches_played: c.matches_played,
-                    turns_played: c.turns_played,
-                },
-            })
-        }
+        PayoffSource::Matches(spec) => Ok(resolved(spec, evolution::payoff_matrix(spec, threads)?)),
+    }
+}
+
+/// The payoffs computed from the matches of `spec`.
+pub(super) fn resolved(spec: &MatchPayoffSpec, c: evolution::ComputedPayoffs) -> ResolvedPayoffs {
+    ResolvedPayoffs {
+        labels: c.labels,
+        matrix: c.matrix,
+        origin: PayoffOrigin::Matches {
+            spec: spec.clone(),
+            stochastic_pairs: c.stochastic_pairs,
+            matches_played: c.matches_played,
+            turns_played: c.turns_played,
+        },
     }
 }
 
 /// Runs any study. `threads: None` uses all cores; results do not depend on it.
 pub fn run(spec: &DynamicsSpec, threads: Option<usize>) -> Result<DynamicsOutcome, StudyError> {
+    let payoffs = resolve_payoffs(spec.payoffs(), threads)?;
+    let runs = match spec {
+        DynamicsSpec::Simulation(s) => Some(simulation_runs(s, &payoffs, threads, None)?),
+        _ => None,
+    };
+    dynamics(spec, payoffs, runs, threads)
+}
+
+/// A simulation's summary and sampled trajectories.
+pub(super) type SimulationRuns = (SimulationSummary, SampledTrajectories);
+
+/// The dynamics of `spec` on its resolved payoffs (and, for a simulation, its runs).
+pub(super) fn dynamics(
+    spec: &DynamicsSpec,
+    payoffs: ResolvedPayoffs,
+    runs: Option<SimulationRuns>,
+    threads: Option<usize>,
+) -> Result<DynamicsOutcome, StudyError> {
     Ok(match spec {
-        DynamicsSpec::Ecological(s) => DynamicsOutcome::Ecological(ecological(s, threads)?),
-        DynamicsSpec::Replicator(s) => DynamicsOutcome::Replicator(replicator_study(s, threads)?),
-        DynamicsSpec::Fixation(s) => DynamicsOutcome::Fixation(fixation(s, threads)?),
-        DynamicsSpec::Stationary(s) => DynamicsOutcome::Stationary(stationary(s, threads)?),
+        DynamicsSpec::Ecological(s) => DynamicsOutcome::Ecological(ecological(s, payoffs)?),
+        DynamicsSpec::Replicator(s) => DynamicsOutcome::Replicator(replicator_study(s, payoffs)?),
+        DynamicsSpec::Fixation(s) => DynamicsOutcome::Fixation(fixation(s, payoffs)?),
+        DynamicsSpec::Stationary(s) => DynamicsOutcome::Stationary(stationary(s, payoffs)?),
         DynamicsSpec::Simulation(s) => {
-            DynamicsOutcome::Simulation(Box::new(simulation(s, threads)?))
+            let (summary, trajectories) = match runs {
+                Some(r) => r,
+                None => simulation_runs(s, &payoffs, threads, None)?,
+            };
+            DynamicsOutcome::Simulation(Box::new(SimulationOutcome {
+                payoffs,
+                mode: s.mode(),
+                config: s.config().clone(),
+                runs: s.runs().get(),
+                seed: s.seed().get(),
+                summary,
+                trajectories,
+            }))
         }
-        DynamicsSpec::RestPoints(s) => DynamicsOutcome::RestPoints(rest_points(s, threads)?),
+        DynamicsSpec::RestPoints(_) => DynamicsOutcome::RestPoints(rest_points(payoffs)?),
     })
 }
 
@@ -203,8 +239,10 @@ fn replicator_field(e: &DynamicsError, size: Field) -> Field {
     }
 }
 
-fn ecological(s: &EcologicalSpec, threads: Option<usize>) -> Result<EcologicalOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
+fn ecological(
+    s: &EcologicalSpec,
+    payoffs: ResolvedPayoffs,
+) -> Result<EcologicalOutcome, StudyError> {
     let n = payoffs.matrix.size();
     let generations = s.generations().get();
     // The spec's memory check bounded the generations far below usize::MAX.
@@ -226,9 +264,8 @@ fn ecological(s: &EcologicalSpec, threads: Option<usize>) -> Result<EcologicalOu
 
 fn replicator_study(
     s: &ReplicatorSpec,
-    threads: Option<usize>,
+    payoffs: ResolvedPayoffs,
 ) -> Result<ReplicatorOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
     let n = payoffs.matrix.size();
     let time = s.time().get();
     let points = s.points().get();
@@ -283,8 +320,7 @@ fn population_size(p: crate::values::Population) -> usize {
     usize::try_from(p.get()).unwrap_or(usize::MAX)
 }
 
-fn fixation(s: &FixationSpec, threads: Option<usize>) -> Result<FixationOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
+fn fixation(s: &FixationSpec, payoffs: ResolvedPayoffs) -> Result<FixationOutcome, StudyError> {
     let n = population_size(s.population());
     let mut rows = Vec::with_capacity(s.processes().len());
     for (i, &process) in s.processes().iter().enumerate() {
@@ -307,8 +343,10 @@ fn fixation(s: &FixationSpec, threads: Option<usize>) -> Result<FixationOutcome,
     })
 }
 
-fn stationary(s: &StationarySpec, threads: Option<usize>) -> Result<StationaryOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
+fn stationary(
+    s: &StationarySpec,
+    payoffs: ResolvedPayoffs,
+) -> Result<StationaryOutcome, StudyError> {
     let stationary = moran::small_mutation_stationary(
         &payoffs.matrix,
         population_size(s.population()),
@@ -340,47 +378,68 @@ fn simulation_field(e: &SimulationError) -> Field {
     }
 }
 
-fn simulation(s: &SimulationSpec, threads: Option<usize>) -> Result<SimulationOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
+/// A simulation's runs (`shard: None`: all of them, summarised, with the sampled
+/// trajectories) on the resolved payoffs (`Cached`) or real matches (`Matches`).
+pub(super) fn simulation_runs(
+    s: &SimulationSpec,
+    payoffs: &ResolvedPayoffs,
+    threads: Option<usize>,
+    shard: Option<Shard>,
+) -> Result<SimulationRuns, StudyError> {
+    let part = simulation_part(s, payoffs, threads, shard.unwrap_or(Shard::WHOLE), true)?;
+    let (tally, trajectories) = part;
+    let summary = tally
+        .summary_of(payoffs.labels.len(), s.runs().get())
+        .map_err(|e| StudyError::Parts(e.to_string()))?;
+    let trajectories =
+        trajectories.ok_or_else(|| StudyError::Parts("no sampled trajectories".into()))?;
+    Ok((summary, trajectories))
+}
+
+/// The runs of `shard` as a mergeable tally, and (`sample`) the sampled trajectories of the
+/// study's first runs.
+pub(super) fn simulation_part(
+    s: &SimulationSpec,
+    payoffs: &ResolvedPayoffs,
+    threads: Option<usize>,
+    shard: Shard,
+    sample: bool,
+) -> Result<(RunTally, Option<SampledTrajectories>), StudyError> {
     let config = s.config();
     let (seed, runs) = (s.seed().get(), s.runs().get());
     let fail = |source: SimulationError| StudyError::Simulation {
         field: simulation_field(&source),
         source,
     };
-    let (summary, trajectories) = match (s.mode(), s.payoffs()) {
+    fn go<P: population::PairPayoff + ?Sized + Sync>(
+        payoff: &P,
+        config: &SimulationConfig,
+        seed: u64,
+        runs: u64,
+        shard: Shard,
+        sample: bool,
+    ) -> Result<(RunTally, Option<SampledTrajectories>), SimulationError> {
+        let tally = population::Simulator::new(payoff, config)?.simulate_part(seed, runs, shard)?;
+        let trajectories = if sample {
+            Some(trajectory_sample::sample(payoff, config, seed, runs)?)
+        } else {
+            None
+        };
+        Ok((tally, trajectories))
+    }
+    match (s.mode(), s.payoffs()) {
         (SimulationMode::Matches, PayoffSource::Matches(ms)) => {
             let payoff = MatchPayoff::new(ms.players().to_vec(), *ms.matches(), ms.kind())?;
-            in_pool(threads, || {
-                population::simulate(&payoff, config, seed, runs).and_then(|summary| {
-                    trajectory_sample::sample(&payoff, config, seed, runs).map(|t| (summary, t))
-                })
-            })?
-            .map_err(fail)?
+            in_pool(threads, || go(&payoff, config, seed, runs, shard, sample))?.map_err(fail)
         }
         _ => in_pool(threads, || {
-            population::simulate(&payoffs.matrix, config, seed, runs).and_then(|summary| {
-                trajectory_sample::sample(&payoffs.matrix, config, seed, runs).map(|t| (summary, t))
-            })
+            go(&payoffs.matrix, config, seed, runs, shard, sample)
         })?
-        .map_err(fail)?,
-    };
-    Ok(SimulationOutcome {
-        payoffs,
-        mode: s.mode(),
-        config: config.clone(),
-        runs,
-        seed,
-        summary,
-        trajectories,
-    })
+        .map_err(fail),
+    }
 }
 
-fn rest_points(
-    s: &RestPointsSpec,
-    threads: Option<usize>,
-) -> Result<RestPointsOutcome, StudyError> {
-    let payoffs = resolve_payoffs(s.payoffs(), threads)?;
+fn rest_points(payoffs: ResolvedPayoffs) -> Result<RestPointsOutcome, StudyError> {
     let points =
         rest_points::rest_points(&payoffs.matrix).map_err(|source| StudyError::Dynamics {
             field: Field::Payoffs,

@@ -37,8 +37,8 @@ use crate::results::ResultSet;
 use crate::sandbox::SandboxError;
 use observe::{PlayedMatch, RunObserver, Unobserved};
 pub use partial::{
-    finish, match_count, run_part, Checkpoints, PartError, PartRun, PartialTally, Progress,
-    SaveError, Shard,
+    finish, match_count, pair_means_from, run_part, Checkpoints, PartError, PartRun, PartialTally,
+    Progress, SaveError, Shard,
 };
 use schedule::{Dispenser, Gate, Schedule};
 use tally::{pairs, TournamentTally};
@@ -228,11 +228,32 @@ pub fn pair_means(
     options: RunOptions,
 ) -> Result<PairMeans, TournamentError> {
     let done = execute(spec, options, false)?;
-    let n = done.kept.len();
+    Ok(means_of(
+        spec,
+        &done.tally,
+        &done.kept,
+        &done.schedule,
+        done.matches_played,
+        done.turns_played,
+        done.disqualified,
+    ))
+}
+
+/// The pairs' means of a tally over the players `kept`.
+fn means_of(
+    spec: &TournamentSpec,
+    tally: &TournamentTally,
+    kept: &[usize],
+    schedule: &Schedule,
+    matches_played: usize,
+    turns_played: u64,
+    disqualified: Vec<Disqualification>,
+) -> PairMeans {
+    let n = kept.len();
     let mut per_turn = vec![vec![0.0; n]; n];
     let mut totals = vec![vec![0.0; n]; n];
     for (i, j) in pairs(n) {
-        let p = done.tally.pair(i, j);
+        let p = tally.pair(i, j);
         let mean = |s: &crate::exact_sum::ExactSum| {
             if p.matches == 0 {
                 0.0
@@ -247,19 +268,18 @@ pub fn pair_means(
             totals[j][i] = mean(&p.totals[1]);
         }
     }
-    Ok(PairMeans {
-        labels: done
-            .kept
+    PairMeans {
+        labels: kept
             .iter()
             .map(|&k| spec.players[k].label.clone())
             .collect(),
         per_turn,
         totals,
-        replayed_pairs: replayed_pairs(&done.schedule, spec.players.len(), &done.kept),
-        matches_played: done.matches_played,
-        turns_played: done.turns_played,
-        disqualified: done.disqualified,
-    })
+        replayed_pairs: replayed_pairs(schedule, spec.players.len(), kept),
+        matches_played,
+        turns_played,
+        disqualified,
+    }
 }
 
 /// What playing a tournament's matches left: the tally over the players `kept` (renumbered

@@ -517,6 +517,38 @@ pub fn finish(
     })
 }
 
+/// The pairs' means from the partial result of all a tournament's matches (a whole
+/// [`run_part`], or the merge of every shard): the same means, bit for bit, as
+/// [`super::pair_means`].
+pub fn pair_means_from(
+    spec: &TournamentSpec,
+    partial: PartialTally,
+) -> Result<super::PairMeans, TournamentError> {
+    let schedule = plan(spec)?;
+    let (n, reps) = (spec.players.len(), spec.repetitions as usize);
+    partial
+        .check_shape(n, reps)
+        .map_err(TournamentError::Partial)?;
+    if partial.matches_played() != schedule.len() as u64 {
+        return Err(TournamentError::Incomplete {
+            expected: schedule.len() as u64,
+            found: partial.matches_played(),
+        });
+    }
+    let turns_played = partial.turns_played();
+    let tally = partial.into_tally(spec);
+    let kept: Vec<usize> = (0..n).collect();
+    Ok(super::means_of(
+        spec,
+        &tally,
+        &kept,
+        &schedule,
+        schedule.len(),
+        turns_played,
+        Vec::new(),
+    ))
+}
+
 /// How many matches a tournament plays (a cached deterministic pair counts once): the total
 /// over which shards are dealt.
 pub fn match_count(spec: &TournamentSpec) -> Result<u64, TournamentError> {

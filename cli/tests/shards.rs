@@ -415,6 +415,42 @@ fn dynamics_merges_name_missing_and_foreign_shards() {
     ]));
     assert!(e.contains(s(&other)) && e.contains("study (SHA-256"), "{e}");
     assert!(!out.exists());
+    // --seed replaces every seed of the study: the shards record it, the merge applies it.
+    let whole = dir.path().join("seeded-whole");
+    ok(&vertrouwen(&[
+        "run",
+        sim,
+        "--seed",
+        "5",
+        "--out",
+        s(&whole),
+    ]));
+    let seeded: Vec<PathBuf> = (0..2)
+        .map(|i| {
+            let out = dir.path().join(format!("seeded{i}"));
+            let shard = format!("{i}/2");
+            ok(&vertrouwen(&[
+                "run",
+                sim,
+                "--seed",
+                "5",
+                "--shard",
+                &shard,
+                "--out",
+                s(&out),
+            ]));
+            out
+        })
+        .collect();
+    let merged = dir.path().join("seeded-merged");
+    ok(&vertrouwen(&[
+        "merge",
+        s(&seeded[0]),
+        s(&seeded[1]),
+        "--out",
+        s(&merged),
+    ]));
+    assert_eq!(all_files(&whole), all_files(&merged));
 }
 
 /// A shard killed while writing its partial publishes nothing; the merge names it as missing,

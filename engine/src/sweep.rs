@@ -3,13 +3,14 @@
 //! A sweep's grid points differ in cost (a `Turns` axis from 100 to 1,000 makes the last point
 //! ten times the first), and a shard should hold the sums of as few points as it can: a
 //! partial keeps a point's whole tables, whatever share of its matches it played. So:
-//! - with at least as many points as shards (or points that cannot be split: dynamics
-//!   studies), whole points go to shards, the costliest first, each to the shard with the least
-//!   cost so far (ties: the lower shard), so that shard loads differ by at most about one point;
+//! - with at least as many points as shards (or points that cannot be split), whole points go
+//!   to shards, the costliest first, each to the shard with the least cost so far (ties: the
+//!   lower shard), so that shard loads differ by at most about one point;
 //! - with fewer points than shards, every point gets at least one shard, and the remaining
 //!   shards go one at a time to the point with the largest cost per shard (D'Hondt); a point's
-//!   shards are consecutive, and shard `first + r` plays part `r` of `count` of its matches
-//!   ([`Shard`]: job `k` of the point to part `k mod count`).
+//!   shards are consecutive, and shard `first + r` plays part `r` of `count` of its work
+//!   ([`Shard`]: a tournament's job `k`, a dynamics study's payoff match `k` and simulation run
+//!   `k`, to part `k mod count`).
 //!
 //! The deal depends only on the costs (the study) and the shard count, never on threads or
 //! machines. Costs are whole numbers, compared exactly.
@@ -45,7 +46,7 @@ pub fn tournament_cost(spec: &TournamentSpec) -> Result<u64, TournamentError> {
 }
 
 /// Deals points of `costs` over `shards` shards (see the module docs); `splittable`: whether a
-/// point's work can be split (tournaments) or not (dynamics studies).
+/// point's work can be split over several shards.
 pub fn deal(costs: &[u64], splittable: bool, shards: u32) -> Vec<PointDeal> {
     let n = shards.max(1);
     let p = costs.len();

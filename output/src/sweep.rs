@@ -9,14 +9,15 @@
 //! A shard of a sweep writes a partial folder of kind `SweepPartial`: `partial.json` (the
 //! partial manifest with its `sweep` contents), `study.ron`, `point-07/tally.bin` for every
 //! tournament point (the shard's share of that point's matches; see
-//! [`vertrouwen_engine::tournament::partial`]) and, for a dynamics base, the finished folders of
-//! the points the shard ran.
+//! [`vertrouwen_engine::tournament::partial`]), or `point-07/dynamics.bin` for every dynamics
+//! point (its share of the payoff matches and simulation runs; see
+//! [`vertrouwen_engine::study::DynamicsPartial`]).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use vertrouwen_engine::config::sweep::{AxisValue, GameValue, Grid};
-use vertrouwen_engine::study::DynamicsOutcome;
+use vertrouwen_engine::study::{DynamicsOutcome, DynamicsPartial};
 use vertrouwen_engine::tournament::{PartialTally, TournamentOutcome, TournamentSpec};
 
 use crate::folder::{self, RunFolder, RunSettings};
@@ -39,9 +40,24 @@ pub struct SweepContents {
     pub points: u64,
     /// The tournament points whose sums it holds (every point of a tournament sweep).
     pub tallies: Vec<PointTally>,
-    /// The dynamics points whose finished folders it holds.
-    pub folders: Vec<u64>,
+    /// The dynamics points whose sums it holds.
+    pub dynamics: Vec<PointSums>,
 }
+
+/// The counts of one dynamics point's sums.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointSums {
+    pub point: u64,
+    pub players: u64,
+    pub repetitions: u64,
+    pub matches: u64,
+    pub turns: u64,
+    pub runs: u64,
+}
+
+/// The name of a dynamics point's sums in a sweep partial.
+pub const DYNAMICS: &str = "dynamics.bin";
 
 /// The counts of one tournament point's sums.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,23 +142,6 @@ pub fn write_point_dynamics(
     let dir = point_dir(index, grid.len());
     let info = point_info(info, grid, index).map_err(|e| file_error(folder, &dir, e))?;
     folder.in_subfolder(&dir, |f| crate::write_dynamics(f, &info, outcome))
-}
-
-/// Copies a point's files (name relative to the point's folder, bytes), as a shard wrote
-/// them, into its subfolder.
-pub fn copy_point(
-    folder: &mut RunFolder,
-    grid: &Grid,
-    index: u64,
-    files: &[(String, Vec<u8>)],
-) -> Result<(), OutputError> {
-    let dir = point_dir(index, grid.len());
-    folder.in_subfolder(&dir, |f| {
-        for (name, bytes) in files {
-            f.write(name, |w| Ok(w.write_all(bytes)?))?;
-        }
-        Ok(())
-    })
 }
 
 /// The per-strategy table of a point of `kind`: its file, and whether only its last row is
@@ -260,8 +259,39 @@ pub fn write_point_tally(
     })
 }
 
-/// Finishes a sweep shard's partial (its points' sums and folders already written into
-/// `folder`) and publishes it.
+/// Writes the sums of dynamics point `index` into a sweep shard's partial folder.
+pub fn write_point_sums(
+    folder: &mut RunFolder,
+    points: u64,
+    index: u64,
+    sums: &DynamicsPartial,
+) -> Result<PointSums, OutputError> {
+    let name = format!("{}/{DYNAMICS}", point_dir(index, points));
+    let encoded = postcard::to_stdvec(sums).map_err(|e| {
+        file_error(
+            folder,
+            &name,
+            WriteError::Io(std::io::Error::other(e.to_string())),
+        )
+    })?;
+    folder.write(&name, |w| Ok(w.write_all(&encoded)?))?;
+    let (players, repetitions) = sums
+        .payoffs
+        .as_ref()
+        .map_or((0, 0), |p| (p.players(), p.repetitions()));
+    let (matches, turns, runs) = sums.counts();
+    Ok(PointSums {
+        point: index,
+        players,
+        repetitions,
+        matches,
+        turns,
+        runs: runs.min(u128::from(u64::MAX)) as u64,
+    })
+}
+
+/// Finishes a sweep shard's partial (its points' sums already written into `folder`) and
+/// publishes it.
 pub fn commit_sweep_partial(
     mut folder: RunFolder,
     manifest: &PartialManifest,
@@ -349,7 +379,7 @@ impl SweepPartial {
             contents: SweepContents {
                 points: 0,
                 tallies: Vec::new(),
-                folders: Vec::new(),
+                dynamics: Vec::new(),
             },
             study: String::new(),
             files: manifest.files,
@@ -383,7 +413,7 @@ impl SweepPartial {
             .tallies
             .iter()
             .map(|t| t.point)
-            .chain(contents.folders.iter().copied())
+            .chain(contents.dynamics.iter().map(|d| d.point))
             .find(|&p| p >= contents.points)
         {
             return Err(unreadable(
@@ -458,27 +488,29 @@ impl SweepPartial {
         Ok(Some(tally))
     }
 
-    /// Whether this partial holds the finished folder of dynamics point `index`.
-    pub fn has_folder(&self, index: u64) -> bool {
-        self.contents.folders.contains(&index)
-    }
-
-    /// The files of dynamics point `index` (name within the point's folder, bytes), in the
-    /// order they were written.
-    pub fn point_files(&self, index: u64) -> Result<Vec<(String, Vec<u8>)>, PartialError> {
-        let prefix = format!("{}/", point_dir(index, self.contents.points));
-        let mut out = Vec::new();
-        for entry in &self.files {
-            if let Some(rest) = entry.name.strip_prefix(&prefix) {
-                out.push((rest.to_string(), self.read(&entry.name, self.max_bytes)?));
-            }
+    /// The sums of dynamics point `index`, if this partial holds them.
+    pub fn dynamics(&self, index: u64) -> Result<Option<DynamicsPartial>, PartialError> {
+        let Some(d) = self.contents.dynamics.iter().find(|d| d.point == index) else {
+            return Ok(None);
+        };
+        let name = format!("{}/{DYNAMICS}", point_dir(index, self.contents.points));
+        let bytes = self.read(&name, self.max_bytes)?;
+        let sums: DynamicsPartial = postcard::from_bytes(&bytes)
+            .map_err(|e| unreadable(&self.dir, format!("{name}: {e}")))?;
+        if let Some(p) = &sums.payoffs {
+            p.check_shape(d.players as usize, d.repetitions as usize)
+                .map_err(|source| PartialError::Sums {
+                    dir: self.dir.clone(),
+                    source,
+                })?;
         }
-        if out.is_empty() {
+        let (matches, turns, runs) = sums.counts();
+        if matches != d.matches || turns != d.turns || runs != u128::from(d.runs) {
             return Err(unreadable(
                 &self.dir,
-                format!("it holds no files of point {index}"),
+                format!("the counts in partial.json and {name} disagree"),
             ));
         }
-        Ok(out)
+        Ok(Some(sums))
     }
 }

@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use vertrouwen_engine::config::sweep::Grid;
 use vertrouwen_engine::config::{self, ConfigError, LoadedStudy, Overrides};
-use vertrouwen_engine::study::{self, DynamicsSpec, Limits};
+use vertrouwen_engine::evolution;
+use vertrouwen_engine::study::{self, DynamicsPartial, DynamicsSpec, Limits, PayoffSource};
 use vertrouwen_engine::sweep::{self as deal, PointDeal};
 use vertrouwen_engine::tournament::{
     self, observe::Unobserved, PartRun, PartialTally, RunOptions, Shard, TournamentError,
@@ -195,7 +196,7 @@ pub fn run(
     let mut contents = SweepContents {
         points,
         tallies: Vec::new(),
-        folders: Vec::new(),
+        dynamics: Vec::new(),
     };
     let (mut matches, mut turns) = (0u64, 0u64);
     for k in 0..points {
@@ -214,9 +215,12 @@ pub fn run(
                         .push(out::write_point_tally(&mut folder, points, k, &sums)?);
                 }
                 PointSpec::Dynamics(spec) => {
-                    let outcome = study::run(spec, threads).map_err(|e| study.study_error(&e))?;
-                    out::write_point_dynamics(&mut folder, info, &grid, k, &outcome)?;
-                    contents.folders.push(k);
+                    let sums =
+                        study::run_part(spec, threads, part).map_err(|e| study.study_error(&e))?;
+                    let counts = out::write_point_sums(&mut folder, points, k, &sums)?;
+                    matches += counts.matches;
+                    turns += counts.turns;
+                    contents.dynamics.push(counts);
                 }
             }
             Ok(())
@@ -238,11 +242,12 @@ pub fn run(
     );
     manifest.matches = matches;
     manifest.turns = turns;
-    let held = contents.folders.len();
+    manifest.seed_flag = a.seed.map(Seed::get);
+    let held = contents.tallies.len() + contents.dynamics.len();
     manifest.sweep = Some(contents);
     let target = out::commit_sweep_partial(folder, &manifest, &loaded.source)?;
     note(&format!(
-        "shard {shard} of a sweep of {points} points: {matches} matches, {turns} turns, {held} dynamics points, in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
+        "shard {shard} of a sweep of {points} points: parts of {held} points, {matches} matches, {turns} turns, in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
         started.elapsed().as_secs_f64(),
         target.display()
     ));
@@ -251,8 +256,9 @@ pub fn run(
 
 /// Builds every point (so checks it, before anything runs) and deals the points over the
 /// shards by expected cost: a tournament's matches times their expected turns, a simulation's
-/// runs times its population squared (steps to fixation grow about so), 1 for the exact
-/// studies. Isolated plugins cannot be sharded.
+/// runs times its population squared (steps to fixation grow about so), another dynamics
+/// study's payoff matches times their turns (1 for a given matrix). Isolated plugins cannot be
+/// sharded.
 fn plan(
     grid: &Grid,
     registry: &mut Registry,
@@ -276,14 +282,17 @@ fn plan(
                 let n: u64 = s.config().initial.iter().map(|&c| c as u64).sum();
                 s.runs().get().saturating_mul(n.saturating_mul(n))
             }
-            PointSpec::Dynamics(_) => 1,
+            PointSpec::Dynamics(d) => match d.payoffs() {
+                PayoffSource::Matches(ms) => {
+                    deal::tournament_cost(&evolution::payoff_tournament(ms))?
+                }
+                PayoffSource::Matrix { .. } => 1,
+            },
         });
     }
-    Ok(deal::deal(
-        &costs,
-        grid.is_tournament(),
-        shard.map_or(1, |s| s.count()),
-    ))
+    // Every point can be split: a tournament's matches, a dynamics study's payoff matches and
+    // simulation runs (a study with neither has nothing to split, and its parts are empty).
+    Ok(deal::deal(&costs, true, shard.map_or(1, |s| s.count())))
 }
 
 /// Writes a finished tournament point: the files `run` writes for its study, the trust
@@ -340,13 +349,15 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
         source: study_text.clone(),
         study: config::parse(&file, &study_text)?,
     };
-    // The grid as the shards built it: their seed applies unless a Seed axis sets it.
-    let mut grid = loaded.sweep_grid(None)?;
-    if !grid.has_seed_axis() {
-        let seed = Seed::try_from(first.seed)
-            .map_err(|e| Failure::Message(format!("{}: seed: {e}", parts[0].dir.display())))?;
-        grid = loaded.sweep_grid(Some(seed))?;
-    }
+    // The grid as the shards built it: with their --seed, if they had one.
+    let seed = first
+        .seed_flag
+        .map(|s| {
+            Seed::try_from(s)
+                .map_err(|e| Failure::Message(format!("{}: seed: {e}", parts[0].dir.display())))
+        })
+        .transpose()?;
+    let grid = loaded.sweep_grid(seed)?;
     let points = grid.len();
     if let Some(p) = parts.iter().find(|p| p.contents.points != points) {
         return Err(Failure::Message(format!(
@@ -354,22 +365,6 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
             p.dir.display(),
             p.contents.points
         )));
-    }
-    // A dynamics point is in exactly one shard's partial.
-    let mut owner: Vec<Option<usize>> = vec![None; points as usize];
-    for (i, p) in parts.iter().enumerate() {
-        for &k in &p.contents.folders {
-            if let Some(j) = owner[k as usize].replace(i) {
-                return Err(PartialError::Unreadable {
-                    dir: p.dir.clone(),
-                    reason: format!(
-                        "grid point {k} is also in {}; each point is run by one shard",
-                        parts[j].dir.display()
-                    ),
-                }
-                .into());
-            }
-        }
     }
     let file_info = |label: &str| -> Result<(), Failure> {
         Err(Failure::Message(format!(
@@ -400,7 +395,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let mut contents = SweepContents {
         points,
         tallies: Vec::new(),
-        folders: Vec::new(),
+        dynamics: Vec::new(),
     };
     let (mut matches, mut turns) = (0u64, 0u64);
     for k in 0..points {
@@ -438,27 +433,36 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 write_tournament_point(&mut folder, &info, &grid, k, &spec, &outcome)?;
             }
         } else {
-            match owner[k as usize] {
-                Some(i) => {
-                    let files = parts[i].point_files(k)?;
-                    out::copy_point(&mut folder, &grid, k, &files)?;
-                    if a.partial {
-                        contents.folders.push(k);
-                    }
+            let mut sums: Option<DynamicsPartial> = None;
+            for p in &parts {
+                let Some(d) = p.dynamics(k)? else { continue };
+                match &mut sums {
+                    None => sums = Some(d),
+                    Some(s) => s.merge(&d).map_err(|e| PartialError::Unreadable {
+                        dir: p.dir.clone(),
+                        reason: format!("grid point {k}: {e}"),
+                    })?,
                 }
-                None if a.partial => {}
-                None => {
-                    let deals = plan(
-                        &grid,
-                        &mut registry,
-                        &overrides,
-                        Some(Shard::new(0, first.shard_count)?),
-                    )?;
-                    return file_info(&format!(
-                        "{k} (run by shard {} of {})",
-                        deals[k as usize].first, first.shard_count
-                    ));
+            }
+            let Some(sums) = sums else {
+                if a.partial {
+                    continue;
                 }
+                return file_info(&k.to_string());
+            };
+            if a.partial {
+                let counts = out::write_point_sums(&mut folder, points, k, &sums)?;
+                matches += counts.matches;
+                turns += counts.turns;
+                contents.dynamics.push(counts);
+            } else {
+                let (study, spec) = build(&grid, k, &mut registry, &overrides)?;
+                let PointSpec::Dynamics(spec) = spec else {
+                    unreachable!("a dynamics sweep's points are dynamics studies")
+                };
+                let outcome = study::finish(&spec, sums, None)
+                    .map_err(|e| at_point(&grid, k, study.study_error(&e).into()))?;
+                out::write_point_dynamics(&mut folder, &info, &grid, k, &outcome)?;
             }
         }
     }

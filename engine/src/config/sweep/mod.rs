@@ -181,11 +181,6 @@ impl Grid {
         }
     }
 
-    /// Whether one of the axes is a `Seed` axis.
-    pub fn has_seed_axis(&self) -> bool {
-        self.axes.iter().any(|a| a.kind == AxisKind::Seed)
-    }
-
     /// Grid point `index` (`< len()`).
     pub fn point(&self, index: u64) -> Result<GridPoint, ConfigError> {
         let mut study = self.base.clone();

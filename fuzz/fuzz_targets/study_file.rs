@@ -37,7 +37,19 @@ fuzz_target!(|data: &[u8]| {
         overrides.limits.memory = MemoryLimit::bytes(64 << 20);
         REGISTRY.with(|r| {
             let mut r = r.borrow_mut();
-            if matches!(loaded.study, Study::Tournament(_)) {
+            if matches!(loaded.study, Study::Sweep(_)) {
+                // The grid, and its first and last points built as the CLI builds them.
+                let grid = loaded.sweep_grid(None)?;
+                for k in [0, grid.len() - 1] {
+                    let point = grid.point(k)?;
+                    if grid.is_tournament() {
+                        point.study.tournament_spec(&mut r, &overrides)?;
+                    } else {
+                        point.study.dynamics_spec(&mut r, &overrides)?;
+                    }
+                }
+                Ok(())
+            } else if matches!(loaded.study, Study::Tournament(_)) {
                 loaded.tournament_spec(&mut r, &overrides).map(|_| ())
             } else {
                 loaded.dynamics_spec(&mut r, &overrides).map(|_| ())

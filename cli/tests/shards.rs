@@ -4,42 +4,12 @@
 //! message that names them.
 
 mod support;
-use support::{all_files, copy_dir, files, rewrite, s};
+use support::{
+    all_files, assert_same_folders, copy_dir, err, ok, rewrite, s, vertrouwen, vertrouwen_env,
+};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn vertrouwen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vertrouwen"))
-        .args(args)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("SLURM_ARRAY_TASK_COUNT")
-        .env_remove("JOB_COMPLETION_INDEX")
-        .output()
-        .expect("run vertrouwen")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    assert!(!o.status.success(), "expected a failure");
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_same_folders(whole: &Path, merged: &Path, what: &str) {
-    let (a, b) = (files(whole), files(merged));
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "{what}: file names"
-    );
-    for (name, bytes) in &a {
-        assert!(bytes == &b[name], "{what}: {name} differs");
-    }
-}
+use std::process::Command;
 
 /// Runs `study` in `n` shards (threads alternating 1 and 2 from `first_threads`), merges them,
 /// and returns the merged folder.
@@ -364,15 +334,7 @@ fn every_shipped_study_sharded_and_merged_equals_the_whole_run() {
         ]));
         for n in [1, 2, 3, 7] {
             let merged = shard_and_merge(dir.path(), study, n, k as u32, &format!("all{k}"));
-            let (a, b) = (all_files(&whole), all_files(&merged));
-            assert_eq!(
-                a.keys().collect::<Vec<_>>(),
-                b.keys().collect::<Vec<_>>(),
-                "{study}, {n} shards: file names"
-            );
-            for (name, bytes) in &a {
-                assert!(bytes == &b[name], "{study}, {n} shards: {name} differs");
-            }
+            assert_same_folders(&whole, &merged, &format!("{study}, {n} shards"));
         }
     }
 }
@@ -464,14 +426,15 @@ fn a_killed_shard_is_rerun_alone() {
     let parts: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("p{i}"))).collect();
     for (i, out) in parts.iter().enumerate() {
         let shard = format!("{i}/3");
-        let mut c = Command::new(env!("CARGO_BIN_EXE_vertrouwen"));
-        c.args(["run", s(&study), "--shard", &shard, "--out", s(out)])
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .env_remove("JOB_COMPLETION_INDEX");
-        if i == 1 {
-            c.env("VERTROUWEN_TEST_KILL_AT", "tally.bin");
-        }
-        let o = c.output().unwrap();
+        let kill: &[(&str, &str)] = if i == 1 {
+            &[("VERTROUWEN_TEST_KILL_AT", "tally.bin")]
+        } else {
+            &[]
+        };
+        let o = vertrouwen_env(
+            &["run", s(&study), "--shard", &shard, "--out", s(out)],
+            kill,
+        );
         assert_eq!(o.status.success(), i != 1, "shard {i}");
     }
     assert!(!parts[1].exists(), "a killed shard publishes nothing");

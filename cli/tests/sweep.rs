@@ -4,49 +4,10 @@
 //! missing, duplicated, foreign and other-version shards; a killed shard is rerun alone.
 
 mod support;
-use support::{all_files, copy_dir, rewrite, s};
+use support::{assert_same_folders, copy_dir, err, ok, rewrite, s, vertrouwen, vertrouwen_env};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn vertrouwen(args: &[&str]) -> Output {
-    vertrouwen_env(args, &[])
-}
-
-fn vertrouwen_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vertrouwen"));
-    c.args(args)
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .env_remove("SLURM_ARRAY_TASK_COUNT")
-        .env_remove("JOB_COMPLETION_INDEX")
-        .env_remove("VERTROUWEN_TEST_KILL_AT");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run vertrouwen")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    assert!(!o.status.success(), "expected a failure");
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_same_folders(whole: &Path, merged: &Path, what: &str) {
-    let (a, b) = (all_files(whole), all_files(merged));
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "{what}: file names"
-    );
-    for (name, bytes) in &a {
-        assert!(bytes == &b[name], "{what}: {name} differs");
-    }
-}
+use std::process::Output;
 
 /// A tournament sweep: 3 noise levels x 2 games, random match lengths, stochastic and
 /// deterministic players.

@@ -210,7 +210,7 @@ fn unreadable(dir: &Path, reason: impl Into<String>) -> PartialError {
 }
 
 /// Reads a file of at most `limit` bytes.
-fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, PartialError> {
+pub(crate) fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, PartialError> {
     let path = dir.join(name);
     let file = fs::File::open(&path).map_err(|e| unreadable(dir, format!("{name}: {e}")))?;
     let len = file

@@ -233,6 +233,22 @@ pub fn commit_sweep(
     })
 }
 
+/// Writes `value` as the file `name`, postcard-encoded (floats keep their bits).
+fn write_encoded<T: Serialize>(
+    folder: &mut RunFolder,
+    name: &str,
+    value: &T,
+) -> Result<(), OutputError> {
+    let encoded = postcard::to_stdvec(value).map_err(|e| {
+        file_error(
+            folder,
+            name,
+            WriteError::Io(std::io::Error::other(e.to_string())),
+        )
+    })?;
+    folder.write(name, |w| Ok(w.write_all(&encoded)?))
+}
+
 /// Writes the sums of tournament point `index` into a sweep shard's partial folder (one at a
 /// time, so that a shard holds one point's sums in memory, not the grid's).
 pub fn write_point_tally(
@@ -241,15 +257,11 @@ pub fn write_point_tally(
     index: u64,
     tally: &PartialTally,
 ) -> Result<PointTally, OutputError> {
-    let name = format!("{}/{TALLY}", point_dir(index, points));
-    let encoded = postcard::to_stdvec(tally).map_err(|e| {
-        file_error(
-            folder,
-            &name,
-            WriteError::Io(std::io::Error::other(e.to_string())),
-        )
-    })?;
-    folder.write(&name, |w| Ok(w.write_all(&encoded)?))?;
+    write_encoded(
+        folder,
+        &format!("{}/{TALLY}", point_dir(index, points)),
+        tally,
+    )?;
     Ok(PointTally {
         point: index,
         players: tally.players(),
@@ -266,15 +278,11 @@ pub fn write_point_sums(
     index: u64,
     sums: &DynamicsPartial,
 ) -> Result<PointSums, OutputError> {
-    let name = format!("{}/{DYNAMICS}", point_dir(index, points));
-    let encoded = postcard::to_stdvec(sums).map_err(|e| {
-        file_error(
-            folder,
-            &name,
-            WriteError::Io(std::io::Error::other(e.to_string())),
-        )
-    })?;
-    folder.write(&name, |w| Ok(w.write_all(&encoded)?))?;
+    write_encoded(
+        folder,
+        &format!("{}/{DYNAMICS}", point_dir(index, points)),
+        sums,
+    )?;
     let (players, repetitions) = sums
         .payoffs
         .as_ref()
@@ -444,13 +452,7 @@ impl SweepPartial {
                 ),
             ));
         }
-        let mut bytes = Vec::new();
-        std::fs::File::open(dir.join(name))
-            .and_then(|f| {
-                use std::io::Read;
-                f.take(entry.bytes + 1).read_to_end(&mut bytes)
-            })
-            .map_err(|e| unreadable(dir, format!("{name}: {e}")))?;
+        let bytes = crate::partial::read_bounded(dir, name, entry.bytes)?;
         let sum = sha256_hex(&bytes);
         if bytes.len() as u64 != entry.bytes || sum != entry.sha256 {
             return Err(unreadable(

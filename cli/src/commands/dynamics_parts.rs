@@ -7,15 +7,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use vertrouwen_engine::config::{self, LoadedStudy, Overrides};
+use vertrouwen_engine::config::{LoadedStudy, Overrides};
 use vertrouwen_engine::study::{self, DynamicsPartial, DynamicsSpec};
 use vertrouwen_engine::tournament::PartialTally;
 use vertrouwen_engine::values::Seed;
 use vertrouwen_output::partial::{self, DynamicsPart, PartialError};
-use vertrouwen_output::{RunFolder, RunInfo};
+use vertrouwen_output::RunFolder;
 
 use super::parts::{self, Identity};
-use crate::args::{IsolationArgs, MergeArgs, PluginArgs, RunArgs};
+use crate::args::{MergeArgs, RunArgs};
 use crate::failure::Failure;
 use crate::report_cmd;
 use crate::settings;
@@ -140,18 +140,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
         ));
         return Ok(());
     }
-    let loaded = LoadedStudy {
-        path: file.clone(),
-        source: study_text.clone(),
-        study: config::parse(&file, &study_text)?,
-    };
-    let mut registry = settings::registry(
-        &PluginArgs {
-            plugins: vec![],
-            isolation: IsolationArgs::default(),
-        },
-        loaded.isolation()?,
-    )?;
+    let (loaded, mut registry, info) = super::merge::study_of(&first, &study_text)?;
     let seed = first
         .seed_flag
         .map(|s| {
@@ -168,11 +157,6 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
         trust_run: None,
     };
     let spec = loaded.dynamics_spec(&mut registry, &overrides)?;
-    let info = RunInfo {
-        study: loaded.study.name().map(String::from),
-        description: loaded.study.description().map(String::from),
-        file: Some(first.file.clone()),
-    };
     let mut folder = RunFolder::begin(&a.out, Some(&file), a.force)?;
     let outcome = study::finish(&spec, sums, None).map_err(|e| loaded.study_error(&e))?;
     vertrouwen_output::write_dynamics(&mut folder, &info, &outcome)?;

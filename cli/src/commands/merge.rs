@@ -82,11 +82,7 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
         return Ok(());
     }
     // The study as the shards ran it: its text and the settings that change results.
-    let loaded = LoadedStudy {
-        path: file.clone(),
-        source: study_text.clone(),
-        study: config::parse(&file, &study_text)?,
-    };
+    let (loaded, mut registry, info) = study_of(&first_manifest, &study_text)?;
     if !matches!(loaded.study, Study::Tournament(_)) {
         return Err(Failure::Message(format!(
             "{}: the study in the partial result is a {} study, not a Tournament",
@@ -94,13 +90,6 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
             loaded.study.kind()
         )));
     }
-    let mut registry = settings::registry(
-        &PluginArgs {
-            plugins: vec![],
-            isolation: IsolationArgs::default(),
-        },
-        loaded.isolation()?,
-    )?;
     let overrides = Overrides {
         seed: Some(
             vertrouwen_engine::values::Seed::try_from(first_manifest.seed)
@@ -112,11 +101,6 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
         trust_run: first_manifest.trust_run,
     };
     let spec = loaded.tournament_spec(&mut registry, &overrides)?;
-    let info = RunInfo {
-        study: loaded.study.name().map(String::from),
-        description: loaded.study.description().map(String::from),
-        file: Some(first_manifest.file.clone()),
-    };
     let folder = RunFolder::begin(&a.out, Some(&file), a.force)?;
     let outcome = tournament::finish(&spec, sums)?;
     let target = parts::publish(
@@ -145,4 +129,32 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// The study a set of partials was run from, rebuilt from the text they carry: the parsed
+/// study, a registry for it (isolation as the file says; plugins are loaded by the caller),
+/// and the run information its results record.
+pub(super) fn study_of(
+    manifest: &partial::PartialManifest,
+    text: &str,
+) -> Result<(LoadedStudy, vertrouwen_engine::Registry, RunInfo), Failure> {
+    let file = PathBuf::from(&manifest.file);
+    let loaded = LoadedStudy {
+        path: file.clone(),
+        source: text.to_string(),
+        study: config::parse(&file, text)?,
+    };
+    let registry = settings::registry(
+        &PluginArgs {
+            plugins: vec![],
+            isolation: IsolationArgs::default(),
+        },
+        loaded.isolation()?,
+    )?;
+    let info = RunInfo {
+        study: loaded.study.name().map(String::from),
+        description: loaded.study.description().map(String::from),
+        file: Some(manifest.file.clone()),
+    };
+    Ok((loaded, registry, info))
 }

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vertrouwen_engine::config::sweep::Grid;
-use vertrouwen_engine::config::{self, ConfigError, LoadedStudy, Overrides};
+use vertrouwen_engine::config::{ConfigError, LoadedStudy, Overrides};
 use vertrouwen_engine::evolution;
-use vertrouwen_engine::study::{self, DynamicsPartial, DynamicsSpec, Limits, PayoffSource};
+use vertrouwen_engine::study::{self, DynamicsSpec, Limits, PayoffSource};
 use vertrouwen_engine::sweep::{self as deal, PointDeal};
 use vertrouwen_engine::tournament::{
     self, observe::Unobserved, PartRun, PartialTally, RunOptions, Shard, TournamentError,
@@ -24,7 +24,7 @@ use vertrouwen_output::sweep::{self as out, SweepContents, SweepPartial};
 use vertrouwen_output::{RunFolder, RunInfo};
 
 use super::parts::{self, Identity};
-use crate::args::{IsolationArgs, MergeArgs, PluginArgs, RunArgs};
+use crate::args::{MergeArgs, RunArgs};
 use crate::failure::Failure;
 use crate::settings;
 use crate::terminal::{note, print};
@@ -173,7 +173,9 @@ pub fn run(
                 Ok(())
             };
             run_point().map_err(|f| at_point(&grid, k, f))?;
-            if !a.quiet {
+            // At most about a hundred lines, however large the grid.
+            let every = (points / 100).max(1);
+            if !a.quiet && ((k + 1) % every == 0 || k + 1 == points) {
                 note(&format!("grid point {} of {points} done", k + 1));
             }
         }
@@ -329,6 +331,23 @@ fn whole_part(
     )?)
 }
 
+/// The sums of one point over the partials that hold some of it (`None`: none does).
+fn point_sums<T>(
+    parts: &[SweepPartial],
+    get: impl Fn(&SweepPartial) -> Result<Option<T>, PartialError>,
+    add: impl Fn(&mut T, &T, &SweepPartial) -> Result<(), PartialError>,
+) -> Result<Option<T>, PartialError> {
+    let mut sums: Option<T> = None;
+    for p in parts {
+        let Some(next) = get(p)? else { continue };
+        match &mut sums {
+            None => sums = Some(next),
+            Some(s) => add(s, &next, p)?,
+        }
+    }
+    Ok(sums)
+}
+
 /// `merge` of sweep partials: the sweep's folder (or with `--partial`, a partial of the shards
 /// given), byte-identical to the sweep run whole.
 pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
@@ -344,11 +363,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let first = parts[0].manifest.clone();
     let study_text = parts[0].study.clone();
     let file = PathBuf::from(&first.file);
-    let loaded = LoadedStudy {
-        path: file.clone(),
-        source: study_text.clone(),
-        study: config::parse(&file, &study_text)?,
-    };
+    let (loaded, mut registry, info) = super::merge::study_of(&first, &study_text)?;
     // The grid as the shards built it: with their --seed, if they had one.
     let seed = first
         .seed_flag
@@ -366,23 +381,11 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
             p.contents.points
         )));
     }
-    let file_info = |label: &str| -> Result<(), Failure> {
+    let missing_point = |label: &str| -> Result<(), Failure> {
         Err(Failure::Message(format!(
             "grid point {label}: no partial given holds it"
         )))
     };
-    let info = RunInfo {
-        study: loaded.study.name().map(String::from),
-        description: loaded.study.description().map(String::from),
-        file: Some(first.file.clone()),
-    };
-    let mut registry = settings::registry(
-        &PluginArgs {
-            plugins: vec![],
-            isolation: IsolationArgs::default(),
-        },
-        loaded.isolation()?,
-    )?;
     grid.load_plugins(
         &mut registry,
         &Overrides {
@@ -400,23 +403,22 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let (mut matches, mut turns) = (0u64, 0u64);
     for k in 0..points {
         if grid.is_tournament() {
-            let mut sums: Option<PartialTally> = None;
-            for p in &parts {
-                let Some(t) = p.tally(k)? else { continue };
-                match &mut sums {
-                    None => sums = Some(t),
-                    Some(s) => s.merge(&t).map_err(|source| PartialError::Sums {
+            let sums = point_sums(
+                &parts,
+                |p| p.tally(k),
+                |s, t, p| {
+                    s.merge(t).map_err(|source| PartialError::Sums {
                         dir: p.dir.clone(),
                         source,
-                    })?,
-                }
-            }
+                    })
+                },
+            )?;
             let Some(sums) = sums else {
                 if a.partial {
                     // Played by none of the shards given: the rest of the tree holds it.
                     continue;
                 }
-                return file_info(&k.to_string());
+                return missing_point(&k.to_string());
             };
             if a.partial {
                 matches += sums.matches_played();
@@ -433,22 +435,21 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 write_tournament_point(&mut folder, &info, &grid, k, &spec, &outcome)?;
             }
         } else {
-            let mut sums: Option<DynamicsPartial> = None;
-            for p in &parts {
-                let Some(d) = p.dynamics(k)? else { continue };
-                match &mut sums {
-                    None => sums = Some(d),
-                    Some(s) => s.merge(&d).map_err(|e| PartialError::Unreadable {
+            let sums = point_sums(
+                &parts,
+                |p| p.dynamics(k),
+                |s, d, p| {
+                    s.merge(d).map_err(|e| PartialError::Unreadable {
                         dir: p.dir.clone(),
                         reason: format!("grid point {k}: {e}"),
-                    })?,
-                }
-            }
+                    })
+                },
+            )?;
             let Some(sums) = sums else {
                 if a.partial {
                     continue;
                 }
-                return file_info(&k.to_string());
+                return missing_point(&k.to_string());
             };
             if a.partial {
                 let counts = out::write_point_sums(&mut folder, points, k, &sums)?;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::{Command, Output};
 
 use vertrouwen_output::partial::sha256_hex;
 
@@ -79,4 +80,50 @@ pub fn rewrite(dir: &Path, name: &str, edit: impl Fn(&str) -> String) {
             &format!("\"bytes\": {}", new.len()),
         );
     std::fs::write(&manifest, text).unwrap();
+}
+
+/// Runs the binary with `env` added and the cluster's and the tests' variables removed (so a
+/// test run inside a Slurm job or a Kubernetes pod behaves the same).
+pub fn vertrouwen_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vertrouwen"));
+    c.args(args)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("SLURM_ARRAY_TASK_MIN")
+        .env_remove("SLURM_ARRAY_TASK_COUNT")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("VERTROUWEN_TEST_KILL_AT");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run vertrouwen")
+}
+
+/// Runs the binary (see [`vertrouwen_env`]).
+pub fn vertrouwen(args: &[&str]) -> Output {
+    vertrouwen_env(args, &[])
+}
+
+/// Standard output of a run that must succeed.
+pub fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error of a run that must fail.
+pub fn err(o: &Output) -> String {
+    assert!(!o.status.success(), "expected a failure");
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Two folders, subfolders included, hold the same files with the same bytes.
+pub fn assert_same_folders(whole: &Path, merged: &Path, what: &str) {
+    let (a, b) = (all_files(whole), all_files(merged));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: file names"
+    );
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{what}: {name} differs");
+    }
 }

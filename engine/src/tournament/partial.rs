@@ -482,17 +482,15 @@ pub fn run_part(
     Ok(partial(tally.into_snapshot(), jobs as usize, turns))
 }
 
-/// The outcome of a tournament from the partial result of all its matches (one complete run of
-/// [`run_part`] with [`Shard::WHOLE`], or the merge of every shard): the same outcome, bit for
-/// bit, as [`run`].
-pub fn finish(
+/// The tally of a partial result that holds every match of `spec` (checked), with the
+/// schedule and the turns played.
+fn complete(
     spec: &TournamentSpec,
     partial: PartialTally,
-) -> Result<TournamentOutcome, TournamentError> {
+) -> Result<(Schedule, TournamentTally, u64), TournamentError> {
     let schedule = plan(spec)?;
-    let (n, reps) = (spec.players.len(), spec.repetitions as usize);
     partial
-        .check_shape(n, reps)
+        .check_shape(spec.players.len(), spec.repetitions as usize)
         .map_err(TournamentError::Partial)?;
     if partial.matches_played() != schedule.len() as u64 {
         return Err(TournamentError::Incomplete {
@@ -501,13 +499,29 @@ pub fn finish(
         });
     }
     let turns_played = partial.turns_played();
-    let tally = partial.into_tally(spec);
+    Ok((schedule, partial.into_tally(spec), turns_played))
+}
+
+/// The outcome of a tournament from the partial result of all its matches (one complete run of
+/// [`run_part`] with [`Shard::WHOLE`], or the merge of every shard): the same outcome, bit for
+/// bit, as [`run`].
+pub fn finish(
+    spec: &TournamentSpec,
+    partial: PartialTally,
+) -> Result<TournamentOutcome, TournamentError> {
+    let (schedule, tally, turns_played) = complete(spec, partial)?;
+    let n = spec.players.len();
     let kept: Vec<usize> = (0..n).collect();
     let labels = spec.players.iter().map(|p| p.label.clone()).collect();
     // Rounding the pair sums in parallel or not gives the same bits.
     let mut results = ResultSet::from_tally(labels, &tally, true);
-    results.match_length_histogram =
-        schedule::length_histogram(&spec.matches, spec.seed, n, reps, &kept);
+    results.match_length_histogram = schedule::length_histogram(
+        &spec.matches,
+        spec.seed,
+        n,
+        spec.repetitions as usize,
+        &kept,
+    );
     Ok(TournamentOutcome {
         results,
         matches_played: schedule.len(),
@@ -524,19 +538,8 @@ pub fn pair_means_from(
     spec: &TournamentSpec,
     partial: PartialTally,
 ) -> Result<super::PairMeans, TournamentError> {
-    let schedule = plan(spec)?;
-    let (n, reps) = (spec.players.len(), spec.repetitions as usize);
-    partial
-        .check_shape(n, reps)
-        .map_err(TournamentError::Partial)?;
-    if partial.matches_played() != schedule.len() as u64 {
-        return Err(TournamentError::Incomplete {
-            expected: schedule.len() as u64,
-            found: partial.matches_played(),
-        });
-    }
-    let turns_played = partial.turns_played();
-    let tally = partial.into_tally(spec);
+    let (schedule, tally, turns_played) = complete(spec, partial)?;
+    let n = spec.players.len();
     let kept: Vec<usize> = (0..n).collect();
     Ok(super::means_of(
         spec,

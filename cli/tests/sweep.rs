@@ -313,8 +313,8 @@ fn sweep_flags_are_refused_or_explained() {
         e.contains("--report: is not available for Sweep studies"),
         "{e}"
     );
-    // The cluster recipes pass --resume to every task: a sweep has no checkpoints, says so,
-    // and runs from the beginning.
+    // The cluster recipes pass --resume to every task: a shard without a checkpoint yet says
+    // so and starts from the beginning; a whole sweep keeps none and says so.
     let o = vertrouwen(&[
         "run",
         s(&study),
@@ -325,7 +325,16 @@ fn sweep_flags_are_refused_or_explained() {
         s(&dir.path().join("r")),
     ]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("a sweep saves no checkpoints"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no checkpoint in"));
+    let o = vertrouwen(&[
+        "run",
+        s(&study),
+        "--resume",
+        "--out",
+        s(&dir.path().join("w")),
+    ]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a whole sweep saves no checkpoints"));
     // --seed sets the base's seed: the sweep's manifest and every point's results carry it.
     let seeded = dir.path().join("seeded");
     ok(&vertrouwen(&[
@@ -340,4 +349,66 @@ fn sweep_flags_are_refused_or_explained() {
     assert!(manifest.contains("\"seed\": 3"), "{manifest}");
     let point = std::fs::read_to_string(seeded.join("point-0/results.json")).unwrap();
     assert!(point.contains("\"seed\": 3"), "{point}");
+}
+
+/// A sweep shard saves a checkpoint after its points; killed, it resumes from it with
+/// `--resume`, plays only the points the checkpoint lacks, and writes the same partial as an
+/// uninterrupted shard.
+#[test]
+fn a_killed_sweep_shard_resumes_from_its_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    for (k, (text, sums)) in [
+        (TOURNAMENT_SWEEP, "tally.bin"),
+        (SIMULATION_SWEEP, "dynamics.bin"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let study = write(dir.path(), &format!("sweep{k}.ron"), text);
+        let shard = |out: &Path, extra: &[&str], env: &[(&str, &str)]| {
+            let mut args = vec!["run", s(&study), "--shard", "0/2", "--out", s(out)];
+            args.extend(extra);
+            vertrouwen_env(&args, env)
+        };
+        let straight = dir.path().join(format!("straight{k}"));
+        ok(&shard(&straight, &[], &[]));
+        // The points shard 0 plays, in order: killed as it writes the last one's sums, after
+        // checkpoints of the others.
+        let partial = std::fs::read_to_string(straight.join("partial.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&partial).unwrap();
+        let held = &json["sweep"][if k == 0 { "tallies" } else { "dynamics" }];
+        let played: Vec<u64> = held
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["point"].as_u64().unwrap())
+            .collect();
+        assert!(played.len() >= 2, "{partial}");
+        let last = format!("point-{}/{sums}", played.last().unwrap());
+        let out = dir.path().join(format!("killed{k}"));
+        let o = shard(
+            &out,
+            &["--checkpoint-matches", "1"],
+            &[("VERTROUWEN_TEST_KILL_AT", last.as_str())],
+        );
+        assert!(!o.status.success());
+        let checkpoint = dir.path().join(format!(".killed{k}.checkpoint"));
+        assert!(
+            checkpoint.join("manifest.json").exists(),
+            "no checkpoint saved"
+        );
+        let o = shard(&out, &["--resume"], &[]);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        let n = played.len();
+        assert!(
+            stderr.contains(&format!("{} of {n} points of this shard done", n - 1)),
+            "{stderr}"
+        );
+        assert_same_folders(&straight, &out, &format!("sweep {k}: resumed shard"));
+        assert!(
+            !checkpoint.exists(),
+            "the checkpoint is removed once the shard is done"
+        );
+    }
 }

@@ -315,6 +315,36 @@ pub fn commit_sweep_partial(
     })
 }
 
+/// Writes a checkpoint of a sweep shard into `folder` (begun at the checkpoint's place) and
+/// publishes it: the sums of the points `manifest` lists (its `sweep` contents), copied from
+/// `staged` (the shard's output folder being written), with the study text. `manifest` says
+/// how far the shard has come (`checkpoint`).
+pub fn commit_sweep_checkpoint(
+    mut folder: RunFolder,
+    staged: &Path,
+    manifest: &PartialManifest,
+    study: &str,
+) -> Result<PathBuf, OutputError> {
+    if let Some(contents) = &manifest.sweep {
+        let names = contents
+            .tallies
+            .iter()
+            .map(|t| format!("{}/{TALLY}", point_dir(t.point, contents.points)))
+            .chain(
+                contents
+                    .dynamics
+                    .iter()
+                    .map(|d| format!("{}/{DYNAMICS}", point_dir(d.point, contents.points))),
+            );
+        for name in names {
+            let bytes = std::fs::read(staged.join(&name))
+                .map_err(|e| file_error(&folder, &name, WriteError::Io(e)))?;
+            folder.write(&name, |w| Ok(w.write_all(&bytes)?))?;
+        }
+    }
+    commit_sweep_partial(folder, manifest, study)
+}
+
 /// A sweep shard's partial, opened: its manifests and study checked; the points' files are
 /// read (and checked against the manifest) when asked for.
 #[derive(Clone, Debug)]

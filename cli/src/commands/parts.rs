@@ -193,7 +193,7 @@ impl Identity {
     }
 
     /// Why a partial's manifest is not one of this run (`None`: it is).
-    fn mismatch(&self, m: &PartialManifest, shard: Shard) -> Option<String> {
+    pub(super) fn mismatch(&self, m: &PartialManifest, shard: Shard) -> Option<String> {
         let checks = [
             (
                 "partial format",

@@ -6,7 +6,7 @@
 //! holds the sums of as few points as it can.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use vertrouwen_engine::config::sweep::Grid;
 use vertrouwen_engine::config::{ConfigError, LoadedStudy, Overrides};
@@ -19,7 +19,7 @@ use vertrouwen_engine::tournament::{
 };
 use vertrouwen_engine::values::Seed;
 use vertrouwen_engine::Registry;
-use vertrouwen_output::partial::{self, PartialError};
+use vertrouwen_output::partial::{self, CheckpointProgress, PartialError};
 use vertrouwen_output::sweep::{self as out, SweepContents, SweepPartial};
 use vertrouwen_output::{RunFolder, RunInfo};
 
@@ -126,11 +126,6 @@ pub fn run(
             "is not available for Sweep studies: each point's folder can be reported with `vertrouwen report`",
         );
     }
-    if a.parts.resume {
-        // As a tournament run with no checkpoint yet: the cluster recipes pass --resume to
-        // every task, so a sweep's tasks accept it and start over.
-        note("a sweep saves no checkpoints (--resume): this run starts from the beginning; a killed sweep shard is rerun alone");
-    }
     let grid = loaded.sweep_grid(a.seed)?;
     grid.load_plugins(
         registry,
@@ -151,6 +146,9 @@ pub fn run(
     let points = grid.len();
     let mut folder = RunFolder::begin(out, Some(&a.file), a.force)?;
     let Some(shard) = shard else {
+        if a.parts.resume {
+            note("a whole sweep saves no checkpoints (--resume): it starts from the beginning; shards of a sweep (--shard I/N) save them after their points");
+        }
         for k in 0..points {
             let (study, spec) = build(&grid, k, registry, &overrides)?;
             let mut run_point = || -> Result<(), Failure> {
@@ -194,17 +192,73 @@ pub fn run(
         ));
         return Ok(());
     };
-    // One shard: the points, or parts of points, dealt to it.
+    // One shard: the points, or parts of points, dealt to it, with a checkpoint saved after
+    // points (as a tournament's: every --checkpoint-matches matches or --checkpoint-seconds).
+    let identity = Identity::new(
+        &a.file,
+        &loaded.source,
+        grid.seed().unwrap_or(0),
+        a.trust_run,
+        &a.plugins.plugins,
+    );
+    let seed_flag = a.seed.map(Seed::get);
+    let checkpoint = parts::checkpoint_dir(out);
+    let resumed = if a.parts.resume {
+        resume_from(
+            &checkpoint,
+            &identity,
+            seed_flag,
+            shard,
+            a.memory.max_memory.get(),
+        )?
+    } else {
+        None
+    };
+    let own_parts = deals.iter().filter(|d| d.part_of(shard).is_some()).count() as u64;
     let mut contents = SweepContents {
         points,
         tallies: Vec::new(),
         dynamics: Vec::new(),
     };
     let (mut matches, mut turns) = (0u64, 0u64);
+    let manifest = |contents: &SweepContents, matches, turns, progress| {
+        let mut m = identity.manifest(
+            shard.count(),
+            vec![shard.index()],
+            &PartialTally::empty(0, 0),
+            progress,
+        );
+        m.matches = matches;
+        m.turns = turns;
+        m.seed_flag = seed_flag;
+        m.sweep = Some(contents.clone());
+        m
+    };
+    let every = if a.parts.checkpoint_seconds == 0 {
+        Duration::MAX
+    } else {
+        Duration::from_secs(a.parts.checkpoint_seconds)
+    };
+    let (mut last_save, mut matches_at_save) = (Instant::now(), 0u64);
     for k in 0..points {
         let Some(part) = deals[k as usize].part_of(shard) else {
             continue;
         };
+        // A point the checkpoint holds is not played again: its sums are copied.
+        if let Some(r) = &resumed {
+            if let Some(t) = r.tally(k)? {
+                let counts = out::write_point_tally(&mut folder, points, k, &t)?;
+                (matches, turns) = (matches + counts.matches, turns + counts.turns);
+                contents.tallies.push(counts);
+                continue;
+            }
+            if let Some(d) = r.dynamics(k)? {
+                let counts = out::write_point_sums(&mut folder, points, k, &d)?;
+                (matches, turns) = (matches + counts.matches, turns + counts.turns);
+                contents.dynamics.push(counts);
+                continue;
+            }
+        }
         let (study, spec) = build(&grid, k, registry, &overrides)?;
         let mut run_point = || -> Result<(), Failure> {
             match &spec {
@@ -228,32 +282,82 @@ pub fn run(
             Ok(())
         };
         run_point().map_err(|f| at_point(&grid, k, f))?;
+        let done = (contents.tallies.len() + contents.dynamics.len()) as u64;
+        let due = matches - matches_at_save >= a.parts.checkpoint_matches.max(1)
+            || last_save.elapsed() >= every;
+        if due && done < own_parts {
+            let progress = CheckpointProgress {
+                jobs_done: done,
+                jobs: own_parts,
+            };
+            let saved = RunFolder::begin(&checkpoint, Some(&a.file), true)?;
+            out::commit_sweep_checkpoint(
+                saved,
+                folder.staging(),
+                &manifest(&contents, matches, turns, Some(progress)),
+                &loaded.source,
+            )?;
+            (last_save, matches_at_save) = (Instant::now(), matches);
+        }
     }
-    let identity = Identity::new(
-        &a.file,
-        &loaded.source,
-        grid.seed().unwrap_or(0),
-        a.trust_run,
-        &a.plugins.plugins,
-    );
-    let mut manifest = identity.manifest(
-        shard.count(),
-        vec![shard.index()],
-        &PartialTally::empty(0, 0),
-        None,
-    );
-    manifest.matches = matches;
-    manifest.turns = turns;
-    manifest.seed_flag = a.seed.map(Seed::get);
     let held = contents.tallies.len() + contents.dynamics.len();
-    manifest.sweep = Some(contents);
-    let target = out::commit_sweep_partial(folder, &manifest, &loaded.source)?;
+    let target = out::commit_sweep_partial(
+        folder,
+        &manifest(&contents, matches, turns, None),
+        &loaded.source,
+    )?;
+    parts::remove_checkpoint(out)?;
     note(&format!(
         "shard {shard} of a sweep of {points} points: parts of {held} points, {matches} matches, {turns} turns, in {:.2} s. Wrote the partial result to {}; merge the shards with `vertrouwen merge`.",
         started.elapsed().as_secs_f64(),
         target.display()
     ));
     Ok(())
+}
+
+/// The checkpoint of this sweep shard to resume from, if there is one, checked against it.
+fn resume_from(
+    dir: &Path,
+    identity: &Identity,
+    seed_flag: Option<u64>,
+    shard: Shard,
+    max_bytes: u64,
+) -> Result<Option<SweepPartial>, Failure> {
+    if !dir.join("manifest.json").exists() {
+        note(&format!(
+            "no checkpoint in {}: starting from the beginning",
+            dir.display()
+        ));
+        return Ok(None);
+    }
+    let saved = SweepPartial::open(dir, max_bytes)?;
+    let why = identity.mismatch(&saved.manifest, shard).or_else(|| {
+        (saved.manifest.seed_flag != seed_flag).then(|| {
+            format!(
+                "its --seed is {:?}, this run's is {seed_flag:?}",
+                saved.manifest.seed_flag
+            )
+        })
+    });
+    if let Some(why) = why {
+        return Err(Failure::Message(format!(
+            "{}: this checkpoint is not of this run ({why}); remove it or run without --resume to start over",
+            dir.display()
+        )));
+    }
+    let Some(progress) = &saved.manifest.checkpoint else {
+        return Err(Failure::Message(format!(
+            "{}: not a checkpoint (it is a finished partial result)",
+            dir.display()
+        )));
+    };
+    note(&format!(
+        "resuming from {}: {} of {} points of this shard done",
+        dir.display(),
+        progress.jobs_done,
+        progress.jobs
+    ));
+    Ok(Some(saved))
 }
 
 /// Builds every point (so checks it, before anything runs) and deals the points over the

@@ -192,10 +192,21 @@ pub fn write_partial(
         source: WriteError::Io(std::io::Error::other(e.to_string())),
     })?;
     folder.write("tally.bin", |w| Ok(w.write_all(&encoded)?))?;
+    commit_partial(folder, PARTIAL_KIND, manifest, study)
+}
+
+/// Writes a partial folder's `study.ron` and `partial.json` (after its sums) and publishes it
+/// as a partial of `kind`.
+pub(crate) fn commit_partial(
+    mut folder: RunFolder,
+    kind: &str,
+    manifest: &PartialManifest,
+    study: &str,
+) -> Result<PathBuf, OutputError> {
     folder.write("study.ron", |w| Ok(w.write_all(study.as_bytes())?))?;
     folder.write("partial.json", |w| crate::write_json(w, manifest))?;
     folder.commit(RunSettings {
-        kind: PARTIAL_KIND.into(),
+        kind: kind.into(),
         study: None,
         file: Some(manifest.file.clone()),
         seed: Some(manifest.seed),
@@ -376,14 +387,7 @@ pub fn write_dynamics_partial(
         source: WriteError::Io(std::io::Error::other(e.to_string())),
     })?;
     folder.write("dynamics.bin", |w| Ok(w.write_all(&encoded)?))?;
-    folder.write("study.ron", |w| Ok(w.write_all(study.as_bytes())?))?;
-    folder.write("partial.json", |w| crate::write_json(w, manifest))?;
-    folder.commit(RunSettings {
-        kind: DYNAMICS_PARTIAL_KIND.into(),
-        study: None,
-        file: Some(manifest.file.clone()),
-        seed: Some(manifest.seed),
-    })
+    commit_partial(folder, DYNAMICS_PARTIAL_KIND, manifest, study)
 }
 
 /// Reads a dynamics study's partial folder, checked like a tournament's (every file against

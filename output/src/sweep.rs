@@ -301,18 +301,11 @@ pub fn write_point_sums(
 /// Finishes a sweep shard's partial (its points' sums already written into `folder`) and
 /// publishes it.
 pub fn commit_sweep_partial(
-    mut folder: RunFolder,
+    folder: RunFolder,
     manifest: &PartialManifest,
     study: &str,
 ) -> Result<PathBuf, OutputError> {
-    folder.write("study.ron", |w| Ok(w.write_all(study.as_bytes())?))?;
-    folder.write("partial.json", |w| crate::write_json(w, manifest))?;
-    folder.commit(RunSettings {
-        kind: SWEEP_PARTIAL_KIND.into(),
-        study: None,
-        file: Some(manifest.file.clone()),
-        seed: Some(manifest.seed),
-    })
+    crate::partial::commit_partial(folder, SWEEP_PARTIAL_KIND, manifest, study)
 }
 
 /// Writes a checkpoint of a sweep shard into `folder` (begun at the checkpoint's place) and

@@ -84,7 +84,19 @@ fn a_grid_point_holds_what_its_study_run_alone_writes() {
     let dir = tempfile::tempdir().unwrap();
     let sweep = write(dir.path(), "sweep.ron", TOURNAMENT_SWEEP);
     let whole = dir.path().join("whole");
-    ok(&vertrouwen(&["run", s(&sweep), "--out", s(&whole)]));
+    let stdout = ok(&vertrouwen(&["run", s(&sweep), "--out", s(&whole)]));
+    // The terminal shows each point's winner with its values.
+    assert!(
+        stdout.contains("Winner") && stdout.contains("Median score"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .any(|l| l.starts_with("3 0.05 (r: 4.0, s: 0.0, t: 5.0, p: 1.0)")),
+        "{stdout}"
+    );
     // Point 3 is noise 0.05 (second of three) with the second game.
     let alone = write(
         dir.path(),

@@ -247,3 +247,76 @@ mod tests {
         assert!(text.ends_with("0.250000\n"));
     }
 }
+
+/// The most rows [`SweepWinners`] prints; the rest are in `sweep.csv`.
+const SWEEP_ROWS: usize = 40;
+
+/// A terminal table of a tournament sweep's winners, one row per grid point (the first
+/// [`SWEEP_ROWS`]), collected as the points finish.
+#[derive(Clone, Debug, Default)]
+pub struct SweepWinners {
+    rows: Vec<(u64, Vec<String>, String, f64)>,
+    points: u64,
+}
+
+impl SweepWinners {
+    /// Records grid point `index` with its axis values (as `sweep.csv` writes them) and its
+    /// results.
+    pub fn add(&mut self, index: u64, values: Vec<String>, results: &ResultSet) {
+        self.points += 1;
+        if self.rows.len() < SWEEP_ROWS {
+            if let Some(first) = results.summary.first() {
+                self.rows
+                    .push((index, values, first.name.clone(), first.median_score));
+            }
+        }
+    }
+
+    /// The table, with the axes' column names.
+    pub fn table(&self, axes: &[&str]) -> String {
+        let widths: Vec<usize> = axes
+            .iter()
+            .enumerate()
+            .map(|(a, name)| {
+                self.rows
+                    .iter()
+                    .map(|r| r.1.get(a).map_or(0, |v| v.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+                    .max(name.chars().count())
+            })
+            .collect();
+        let winner = self
+            .rows
+            .iter()
+            .map(|r| r.2.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let mut out = format!("{:>5}  ", "Point");
+        for (name, w) in axes.iter().zip(&widths) {
+            out.push_str(&pad(name, *w));
+            out.push_str("  ");
+        }
+        out.push_str(&format!(
+            "{}  {:>12}\n",
+            pad("Winner", winner),
+            "Median score"
+        ));
+        for (index, values, name, score) in &self.rows {
+            out.push_str(&format!("{index:>5}  "));
+            for (v, w) in values.iter().zip(&widths) {
+                out.push_str(&pad(v, *w));
+                out.push_str("  ");
+            }
+            out.push_str(&format!("{}  {score:>12.4}\n", pad(name, winner)));
+        }
+        if self.points > self.rows.len() as u64 {
+            out.push_str(&format!(
+                "... and {} more points: every strategy of every point is in sweep.csv\n",
+                self.points - self.rows.len() as u64
+            ));
+        }
+        out
+    }
+}

@@ -13,11 +13,13 @@ use vertrouwen_output::partial::{self, PartialError};
 use vertrouwen_output::sweep::{self as out, SweepContents, SweepPartial};
 use vertrouwen_output::RunFolder;
 
-use super::{at_point, build, point_overrides, write_tournament_point, PointSpec};
+use super::{
+    at_point, axis_columns, build, point_overrides, point_values, write_tournament_point, PointSpec,
+};
 use crate::args::MergeArgs;
 use crate::failure::Failure;
 use crate::settings;
-use crate::terminal::note;
+use crate::terminal::{note, print};
 
 /// The sums of one point over the partials that hold some of it (`None`: none does).
 fn point_sums<T>(
@@ -89,6 +91,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
         dynamics: Vec::new(),
     };
     let (mut matches, mut turns) = (0u64, 0u64);
+    let mut winners = vertrouwen_output::text::SweepWinners::default();
     for k in 0..points {
         if grid.is_tournament() {
             let sums = point_sums(
@@ -121,6 +124,7 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 };
                 let outcome = tournament::finish(&spec, sums)?;
                 write_tournament_point(&mut folder, &info, &grid, k, &spec, &outcome)?;
+                winners.add(k, point_values(&grid, k), &outcome.results);
             }
         } else {
             let sums = point_sums(
@@ -173,6 +177,9 @@ pub fn merge(a: &MergeArgs) -> Result<(), Failure> {
     }
     out::write_sweep_table(&mut folder, &grid)?;
     let target = out::commit_sweep(folder, &info, &grid)?;
+    if grid.is_tournament() {
+        print(&winners.table(&axis_columns(&grid)))?;
+    }
     note(&format!(
         "merged {} shards of a sweep of {points} points in {:.2} s. Wrote {} and a folder per point in {}.",
         first.shard_count,

@@ -87,19 +87,28 @@ fn build(
 fn at_point(grid: &Grid, k: u64, f: Failure) -> Failure {
     match f {
         Failure::Message(m) => {
-            let values: Vec<String> = grid
-                .axes
+            let values: Vec<String> = axis_columns(grid)
                 .iter()
-                .zip(grid.values(k))
-                .map(|(a, v)| {
-                    let text = out::axis_text(&v).unwrap_or_else(|_| format!("{v:?}"));
-                    format!("{} = {text}", a.kind.column())
-                })
+                .zip(point_values(grid, k))
+                .map(|(a, v)| format!("{a} = {v}"))
                 .collect();
             Failure::Message(format!("grid point {k} ({}): {m}", values.join(", ")))
         }
         other => other,
     }
+}
+
+/// The axis values of point `k` as `sweep.csv` writes them.
+fn point_values(grid: &Grid, k: u64) -> Vec<String> {
+    grid.values(k)
+        .iter()
+        .map(|v| out::axis_text(v).unwrap_or_else(|_| format!("{v:?}")))
+        .collect()
+}
+
+/// The axes' column names.
+fn axis_columns(grid: &Grid) -> Vec<&'static str> {
+    grid.axes.iter().map(|a| a.kind.column()).collect()
 }
 
 fn isolated(spec: &TournamentSpec) -> Option<&str> {
@@ -150,6 +159,7 @@ pub fn run(
     let points = grid.len();
     let mut folder = RunFolder::begin(out, Some(&a.file), a.force)?;
     let Some(shard) = shard else {
+        let mut winners = vertrouwen_output::text::SweepWinners::default();
         if a.parts.resume {
             note("a whole sweep saves no checkpoints (--resume): it starts from the beginning; shards of a sweep (--shard I/N) save them after their points");
         }
@@ -165,6 +175,7 @@ pub fn run(
                             tournament::finish(spec, part)?
                         };
                         write_tournament_point(&mut folder, info, &grid, k, spec, &outcome)?;
+                        winners.add(k, point_values(&grid, k), &outcome.results);
                     }
                     PointSpec::Dynamics(spec) => {
                         let outcome =
@@ -183,11 +194,15 @@ pub fn run(
         }
         out::write_sweep_table(&mut folder, &grid)?;
         let target = out::commit_sweep(folder, info, &grid)?;
-        print(&format!(
+        let mut report = format!(
             "{}: {points} grid points of a {} study\n",
             loaded.study.name().unwrap_or("Sweep"),
             grid.base_kind()
-        ))?;
+        );
+        if grid.is_tournament() {
+            report.push_str(&winners.table(&axis_columns(&grid)));
+        }
+        print(&report)?;
         note(&format!(
             "sweep of {points} points done in {:.2} s. Wrote {} (one row per grid point and strategy) and a folder per point in {}.",
             started.elapsed().as_secs_f64(),

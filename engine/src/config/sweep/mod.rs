@@ -32,9 +32,7 @@ mod apply;
 
 use apply::{apply, clear_plugins, payoffs_of, set_seeds};
 
-use super::schema::{
-    AxisFile, BaseStudy, FloatAxis, GameFile, PayoffsFile, Study, SweepFile, WholeAxis,
-};
+use super::schema::{AxisFile, FloatAxis, GameFile, PayoffsFile, Study, SweepFile, WholeAxis};
 use super::spanned::{Span, Spanned};
 use super::{ConfigError, LoadedStudy, Overrides};
 use crate::registry::Registry;
@@ -441,11 +439,4 @@ where
                 .map_err(|e| format!("value {} ({v:?}): {e}", i + 1))
         })
         .collect()
-}
-
-impl BaseStudy {
-    /// The base's kind, e.g. `"Tournament"`.
-    pub fn kind(&self) -> &'static str {
-        self.clone().into_study().kind()
-    }
 }

@@ -221,7 +221,7 @@ impl LoadedStudy {
             cfg.noise,
             overrides.caps,
         )?;
-        let repetitions = cap_repetitions(cfg.repetitions, overrides.caps);
+        let repetitions = cap_repetitions(cfg.repetitions.value, overrides.caps);
         let mut matches = matches;
         if let Some(k) = overrides.trust_run {
             crate::trust::validate_run(k)
@@ -238,7 +238,7 @@ impl LoadedStudy {
         crate::study::memory::check(&needs, &overrides.limits).map_err(|e| {
             let span = match (e.field(), &cfg.turns) {
                 (crate::study::Field::Turns, Some(t)) => t.span,
-                (crate::study::Field::Repetitions, _) => self.study_span(),
+                (crate::study::Field::Repetitions, _) => self.placed(cfg.repetitions.span),
                 _ => cfg.players.span,
             };
             self.error_at(span, e.to_string(), ConfigErrorKind::Memory)

@@ -182,8 +182,8 @@ pub struct PayoffsOfGame {
     pub p: Payoff,
 }
 
-fn one_repetition() -> Repetitions {
-    Repetitions::try_from(1).expect("1 is a valid number of repetitions")
+fn one_repetition() -> Spanned<Repetitions> {
+    Spanned::unplaced(Repetitions::try_from(1).expect("1 is a valid number of repetitions"))
 }
 
 fn no_noise() -> Probability {
@@ -215,7 +215,7 @@ pub struct TournamentFile {
     #[serde(default = "no_noise")]
     pub noise: Probability,
     #[serde(default = "one_repetition")]
-    pub repetitions: Repetitions,
+    pub repetitions: Spanned<Repetitions>,
     #[serde(default = "seed_zero")]
     pub seed: Seed,
     /// Mutual cooperations in a row that count as trust (default 5; see `crate::trust`).

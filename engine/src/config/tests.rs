@@ -493,3 +493,19 @@ fn sweep_errors_point_at_the_axis() {
     .unwrap_err();
     assert!(matrix.contains("plays no matches"), "{matrix}");
 }
+
+#[test]
+fn a_tournament_too_large_by_its_repetitions_is_refused_at_them() {
+    // Issue 10's note: the memory refusal for `repetitions` pointed at 1:1.
+    let s = study(
+        "Tournament(\n  players: [\"Tit For Tat\", \"Random\"], turns: 200,\n  repetitions: 4294967295,\n)",
+    )
+    .unwrap();
+    let mut overrides = Overrides::default();
+    overrides.limits.memory = MemoryLimit::bytes(1 << 30);
+    let e = s
+        .tournament_spec(&mut registry(), &overrides)
+        .expect_err("too large");
+    assert_eq!((e.line, e.column), (3, 16), "{e}");
+    assert_eq!(e.kind, ConfigErrorKind::Memory);
+}

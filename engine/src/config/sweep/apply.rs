@@ -89,7 +89,7 @@ pub(super) fn apply(study: &mut Study, axis: &Axis, k: usize) -> Result<(), Stri
             let v = u32::try_from(whole()).map_err(|e| e.to_string())?;
             let v = Repetitions::try_from(v).map_err(checked)?;
             match study {
-                Study::Tournament(t) => t.repetitions = v,
+                Study::Tournament(t) => t.repetitions = Spanned { value: v, span },
                 other => {
                     matches_mut(other).ok_or(NO_MATCHES)?.repetitions =
                         Some(Spanned { value: v, span })

@@ -221,7 +221,7 @@ fn unreadable(dir: &Path, reason: impl Into<String>) -> PartialError {
 }
 
 /// Reads a file of at most `limit` bytes.
-pub(crate) fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, PartialError> {
+fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>, PartialError> {
     let path = dir.join(name);
     let file = fs::File::open(&path).map_err(|e| unreadable(dir, format!("{name}: {e}")))?;
     let len = file
@@ -245,6 +245,41 @@ pub(crate) fn read_bounded(dir: &Path, name: &str, limit: u64) -> Result<Vec<u8>
         return Err(unreadable(
             dir,
             format!("{name} is larger than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads the file `name` of the folder `dir`, which its manifest (`files`) must list with at
+/// most `limit` bytes, and checks its size and SHA-256 against the manifest.
+pub(crate) fn read_listed(
+    dir: &Path,
+    files: &[folder::FileEntry],
+    name: &str,
+    limit: u64,
+) -> Result<Vec<u8>, PartialError> {
+    let entry = files
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| unreadable(dir, format!("its manifest lists no {name}")))?;
+    if entry.bytes > limit {
+        return Err(unreadable(
+            dir,
+            format!(
+                "{name} would have {} bytes, more than the limit of {limit}",
+                entry.bytes
+            ),
+        ));
+    }
+    let bytes = read_bounded(dir, name, entry.bytes)?;
+    let sum = sha256_hex(&bytes);
+    if bytes.len() as u64 != entry.bytes || sum != entry.sha256 {
+        return Err(unreadable(
+            dir,
+            format!(
+                "{name} does not match the manifest (SHA-256 {sum}, expected {})",
+                entry.sha256
+            ),
         ));
     }
     Ok(bytes)
@@ -277,37 +312,12 @@ fn read_folder(
     }
     let mut files = BTreeMap::new();
     for name in ["partial.json", "study.ron", sums] {
-        let entry = manifest
-            .files
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| unreadable(dir, format!("its manifest lists no {name}")))?;
         let limit = if name == sums {
             max_bytes
         } else {
             MAX_SMALL_FILE
         };
-        if entry.bytes > limit {
-            return Err(unreadable(
-                dir,
-                format!(
-                    "{name} would have {} bytes, more than the limit of {limit}",
-                    entry.bytes
-                ),
-            ));
-        }
-        let bytes = read_bounded(dir, name, entry.bytes)?;
-        let sum = sha256_hex(&bytes);
-        if bytes.len() as u64 != entry.bytes || sum != entry.sha256 {
-            return Err(unreadable(
-                dir,
-                format!(
-                    "{name} does not match the manifest (SHA-256 {sum}, expected {})",
-                    entry.sha256
-                ),
-            ));
-        }
-        files.insert(name, bytes);
+        files.insert(name, read_listed(dir, &manifest.files, name, limit)?);
     }
     let head: serde_json::Value = serde_json::from_slice(&files["partial.json"])
         .map_err(|e| unreadable(dir, format!("partial.json: {e}")))?;

@@ -460,33 +460,7 @@ impl SweepPartial {
 
     /// Reads the file `name`, checked against the manifest (at most `limit` bytes).
     fn read(&self, name: &str, limit: u64) -> Result<Vec<u8>, PartialError> {
-        let dir = &self.dir;
-        let entry = self
-            .files
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| unreadable(dir, format!("its manifest lists no {name}")))?;
-        if entry.bytes > limit {
-            return Err(unreadable(
-                dir,
-                format!(
-                    "{name} would have {} bytes, more than the limit of {limit}",
-                    entry.bytes
-                ),
-            ));
-        }
-        let bytes = crate::partial::read_bounded(dir, name, entry.bytes)?;
-        let sum = sha256_hex(&bytes);
-        if bytes.len() as u64 != entry.bytes || sum != entry.sha256 {
-            return Err(unreadable(
-                dir,
-                format!(
-                    "{name} does not match the manifest (SHA-256 {sum}, expected {})",
-                    entry.sha256
-                ),
-            ));
-        }
-        Ok(bytes)
+        crate::partial::read_listed(&self.dir, &self.files, name, limit)
     }
 
     /// The sums of tournament point `index`, if this partial holds them.
